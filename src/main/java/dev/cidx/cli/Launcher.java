@@ -1,0 +1,5 @@
+package dev.cidx.cli;
+
+public final class Launcher {
+  public static void main(String[] args) {}
+}
