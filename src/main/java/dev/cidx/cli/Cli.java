@@ -2,16 +2,26 @@ package dev.cidx.cli;
 
 import dev.cidx.search.QueryService;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine;
 
 /**
- * The one picocli command tree, run in the user's process (standalone) or inside the daemon for a
- * forwarded command line. (Stub: the implementation lands next.)
+ * The one command tree, run in the user's process (standalone) or inside the daemon for a forwarded
+ * command line. Both paths parse with the same picocli commands, so no option can mean something else
+ * through the daemon.
+ *
+ * <p>Exit codes are grep's: 0 found, 1 nothing found, 2 error or bad usage. Errors print one line
+ * ({@code cidx: <what happened and what to do>}); set {@code CIDX_DEBUG=1} for stack traces.
  */
 public final class Cli {
+  public static final int FOUND = 0;
+  public static final int NOT_FOUND = 1;
+  public static final int ERROR = 2;
+
   private Cli() {}
 
   /**
@@ -19,11 +29,61 @@ public final class Cli {
    * cached indexes instead of opening them.
    */
   public record Context(Path cwd, Map<String, String> env, Terminal terminal, PrintStream out, PrintStream err,
-      Optional<QueryService> daemonQueries) {}
+      Optional<QueryService> daemonQueries) {
+
+    public boolean insideDaemon() {
+      return daemonQueries.isPresent();
+    }
+
+    boolean debug() {
+      return "1".equals(env.get("CIDX_DEBUG"));
+    }
+  }
 
   /** Runs one command line and returns its exit code (0 found, 1 nothing found, 2 error). */
   public static int run(List<String> argv, Context context) {
-    throw new UnsupportedOperationException("not yet");
+    CommandLine cmd = commandLine(context);
+    int code = cmd.execute(argv.toArray(String[]::new));
+    context.out().flush();
+    context.err().flush();
+    return code;
+  }
+
+  static CommandLine commandLine(Context context) {
+    CommandLine cmd = new CommandLine(new RootCommand(context));
+    cmd.setOut(new PrintWriter(context.out(), true));
+    cmd.setErr(new PrintWriter(context.err(), true));
+    cmd.setColorScheme(CommandLine.Help.defaultColorScheme(
+        context.terminal().color() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+    cmd.setExitCodeOnInvalidInput(ERROR);
+    cmd.setExitCodeOnExecutionException(ERROR);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler((ex, args) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println("cidx: " + ex.getMessage());
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      return ERROR;
+    });
+    cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      err.println("cidx: " + describe(ex));
+      if (context.debug()) {
+        ex.printStackTrace(err);
+      }
+      return ERROR;
+    });
+    return cmd;
+  }
+
+  /** One line for any failure: the message of a user-facing error, or the type and message of a bug. */
+  static String describe(Throwable ex) {
+    if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+      return ex.getMessage();
+    }
+    String message = ex.getMessage();
+    String kind = ex.getClass().getSimpleName();
+    return message == null ? "unexpected " + kind + " (run with CIDX_DEBUG=1 for details)"
+        : message.lines().findFirst().orElse(message) + " (" + kind + "; CIDX_DEBUG=1 shows details)";
   }
 
   public static void main(String[] args) {

@@ -2,26 +2,229 @@ package dev.cidx.index;
 
 import dev.cidx.config.RepoPaths;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * One committed state of a repository's index, opened read-only: a Lucene reader and searcher, the
- * HNSW vectors named by that commit, and the commit's metadata. Immutable once open and safe for any
- * number of concurrent queries; never holds an index writer. (Stub: the implementation lands next.)
+ * HNSW vectors named by that commit, and the commit's metadata. Never holds an index writer.
+ *
+ * <p>Safe for any number of concurrent queries. The vector file is read whole into memory on first
+ * use, so a semantic query never touches the disk for vectors.
  */
 public final class IndexSnapshot implements AutoCloseable {
+  private final Path root;
+  private final Directory directory;
+  private final DirectoryReader reader;
+  private final IndexSearcher searcher;
+  private final Path vectorFile;
+  private VectorStore vectors; // guarded by this; loaded on first use
+  private final CommitInfo commit;
+  /** Chunk documents per content hash: a vector found by the graph may stand for several chunks. */
+  private final Map<Long, int[]> docsByHash;
+  /** The content hash of each chunk document (0 for other documents), for exact filtered scans. */
+  private final long[] hashByDoc;
+  private final Set<String> paths;
+  private final Set<String> languages;
+  private volatile boolean closed;
 
-  private IndexSnapshot() {}
+  private IndexSnapshot(Path root, Directory directory, DirectoryReader reader, Path vectorFile,
+      CommitInfo commit) throws IOException {
+    this.root = root;
+    this.directory = directory;
+    this.reader = reader;
+    this.searcher = new IndexSearcher(reader);
+    this.vectorFile = vectorFile;
+    this.commit = commit;
+    this.hashByDoc = new long[reader.maxDoc()];
+    this.docsByHash = mapHashes(reader, hashByDoc);
+    Set<String> p = new TreeSet<>();
+    Set<String> l = new TreeSet<>();
+    var stored = searcher.storedFields();
+    var fileDocs = new org.apache.lucene.search.TermQuery(
+        new org.apache.lucene.index.Term(ChunkFields.KIND, ChunkFields.KIND_FILE));
+    for (var sd : searcher.search(fileDocs, Math.max(1, reader.numDocs())).scoreDocs) {
+      Document d = stored.document(sd.doc, Set.of(ChunkFields.PATH, ChunkFields.LANGUAGE));
+      p.add(d.get(ChunkFields.PATH));
+      if (d.get(ChunkFields.LANGUAGE) != null) {
+        l.add(d.get(ChunkFields.LANGUAGE));
+      }
+    }
+    this.paths = Collections.unmodifiableSet(p);
+    this.languages = Collections.unmodifiableSet(l);
+  }
 
-  /** Opens the latest commit. Throws {@link IndexMissingException} when there is none. */
+  /**
+   * Opens the latest commit.
+   *
+   * @throws IndexMissingException when nothing was ever committed
+   * @throws IndexDamagedException when the index or its vector file cannot be read
+   */
   public static IndexSnapshot open(RepoPaths repo) throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    Path indexDir = repo.indexDir();
+    if (!Files.isDirectory(indexDir)) {
+      throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
+    }
+    Directory dir = FSDirectory.open(indexDir);
+    boolean success = false;
+    DirectoryReader reader = null;
+    try {
+      if (!DirectoryReader.indexExists(dir)) {
+        throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
+      }
+      reader = DirectoryReader.open(dir);
+      CommitInfo commit = CommitInfo.fromUserData(reader.getIndexCommit().getUserData());
+      Path vectorFile = indexDir.resolve(commit.vectorsFile());
+      if (!Files.isRegularFile(vectorFile)) {
+        throw new IndexDamagedException("the index is damaged: its vector file " + commit.vectorsFile()
+            + " is missing; run `cidx index --clear` to rebuild it", null);
+      }
+      IndexSnapshot snapshot = new IndexSnapshot(repo.root(), dir, reader, vectorFile, commit);
+      success = true;
+      return snapshot;
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      throw new IndexDamagedException("the index is damaged (" + e.getMessage().lines().findFirst().orElse("")
+          + "); run `cidx index --clear` to rebuild it", e);
+    } finally {
+      if (!success) {
+        closeQuietly(reader);
+        closeQuietly(dir);
+      }
+    }
   }
 
   /** False once a newer commit exists on disk: the caller should open a new snapshot. */
   public boolean isCurrent() throws IOException {
-    throw new UnsupportedOperationException("not yet");
+    return reader.isCurrent();
+  }
+
+  public IndexSearcher searcher() {
+    return searcher;
+  }
+
+  /**
+   * The vectors of this commit, read into memory on first use (a full-text query never pays for them;
+   * the daemon calls this when it loads, so its queries never do).
+   */
+  public synchronized VectorStore vectors() throws IOException {
+    if (vectors == null) {
+      vectors = VectorStore.load(vectorFile);
+    }
+    return vectors;
+  }
+
+  public CommitInfo commit() {
+    return commit;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Every indexed path, sorted: the universe path globs are evaluated against. */
+  public Set<String> paths() {
+    return paths;
+  }
+
+  public Set<String> languages() {
+    return languages;
+  }
+
+  /** The chunk documents whose content has {@code hash}; empty when none. */
+  public int[] docsWithHash(long hash) {
+    return docsByHash.getOrDefault(hash, new int[0]);
+  }
+
+  /** The content hash of a chunk document. */
+  public long hashOf(int doc) {
+    return hashByDoc[doc];
+  }
+
+  /** The stored fields of a chunk document. */
+  public Document document(int doc) throws IOException {
+    return searcher.storedFields().document(doc);
+  }
+
+  public int chunkCount() {
+    return commit.chunks();
+  }
+
+  public int fileCount() {
+    return commit.files();
+  }
+
+  /** Bytes on disk of the Lucene directory, vector file included. */
+  public long sizeOnDisk() throws IOException {
+    long total = 0;
+    for (String name : directory.listAll()) {
+      try {
+        total += directory.fileLength(name);
+      } catch (IOException e) {
+        // a file removed by a concurrent commit: not part of this snapshot's size
+      }
+    }
+    return total;
   }
 
   @Override
-  public void close() throws IOException {}
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      reader.close();
+    } finally {
+      directory.close();
+    }
+  }
+
+  private static Map<Long, int[]> mapHashes(DirectoryReader reader, long[] hashByDoc) throws IOException {
+    Map<Long, List<Integer>> lists = new HashMap<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      NumericDocValues values = leaf.reader().getNumericDocValues(ChunkFields.HASH);
+      if (values == null) {
+        continue;
+      }
+      Bits live = leaf.reader().getLiveDocs();
+      for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+        if (live == null || live.get(doc)) {
+          hashByDoc[leaf.docBase + doc] = values.longValue();
+          lists.computeIfAbsent(values.longValue(), k -> new ArrayList<>(1)).add(leaf.docBase + doc);
+        }
+      }
+    }
+    Map<Long, int[]> out = new HashMap<>(lists.size() * 2);
+    lists.forEach((hash, docs) -> out.put(hash, docs.stream().mapToInt(Integer::intValue).toArray()));
+    return out;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // already failing; the original exception is the one to report
+      }
+    }
+  }
 }

@@ -1,25 +1,159 @@
 package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
+import dev.cidx.index.ChunkFields;
 import dev.cidx.index.IndexSnapshot;
+import dev.cidx.protocol.Hit;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.lucene.document.Document;
 
 /**
  * Runs semantic, full-text and hybrid queries over one {@link IndexSnapshot} with one {@link Embedder}.
- * Cheap to construct, thread-safe, owns neither argument. (Stub: the implementation lands next.)
+ * Cheap to construct, thread-safe, and owns neither argument: the daemon keeps both in its cache and
+ * builds a Searcher around them; the standalone path opens them for one query.
+ *
+ * <p>Hybrid runs both searches at once (the query embedding, ~10 ms, overlaps the Lucene search) over a
+ * window larger than the limit, then fuses them with {@link RankFusion}.
  */
 public final class Searcher implements QueryService {
+  /** Both halves of a hybrid query run here; daemon threads so an idle pool never keeps a JVM alive. */
+  private static final ExecutorService HYBRID_POOL = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "cidx-search");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final Embedder embedder;
   private final IndexSnapshot snapshot;
+  private final SemanticSearch semantic;
 
   public Searcher(Embedder embedder, IndexSnapshot snapshot) {
     this.embedder = embedder;
     this.snapshot = snapshot;
+    this.semantic = new SemanticSearch(embedder, snapshot);
   }
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
-    throw new UnsupportedOperationException("not yet");
+    long started = System.nanoTime();
+    checkModel();
+    ChunkFilter filter = ChunkFilter.from(request, snapshot.paths());
+    int window = fusionWindow(request.limit());
+    List<Ranked> ranked = switch (request.mode()) {
+      case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit()));
+      case SEMANTIC -> Ranked.fromSemantic(semantic.search(request, filter, request.limit()));
+      case HYBRID -> hybrid(request, filter, window);
+    };
+    List<Hit> hits = new ArrayList<>(request.limit());
+    for (Ranked r : ranked) {
+      if (hits.size() == request.limit()) {
+        break;
+      }
+      if (request.minScore() != null && r.score() < request.minScore()) {
+        continue;
+      }
+      hits.add(toHit(r, request));
+    }
+    double tookMs = (System.nanoTime() - started) / 1e6;
+    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits);
+  }
+
+  private List<Ranked> hybrid(QueryRequest request, ChunkFilter filter, int window) throws SearchException {
+    CompletableFuture<List<ScoredDoc>> fts = CompletableFuture.supplyAsync(() -> {
+      try {
+        return fullText(request, filter, window);
+      } catch (SearchException e) {
+        if (e.reason() == SearchException.Reason.BAD_QUERY) {
+          return List.of(); // e.g. only punctuation: nothing for BM25, the semantic half still answers
+        }
+        throw new CompletionException(e);
+      }
+    }, HYBRID_POOL);
+    List<SemanticSearch.Match> sem = semantic.search(request, filter, window);
+    List<ScoredDoc> text;
+    try {
+      text = fts.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SearchException se) {
+        throw se;
+      }
+      throw new SearchException(SearchException.Reason.INTERNAL, "full-text search failed: " + e.getCause(), e);
+    }
+    return RankFusion.fuse(sem, text);
+  }
+
+  private List<ScoredDoc> fullText(QueryRequest request, ChunkFilter filter, int n) throws SearchException {
+    return FullTextSearch.search(snapshot.searcher(), request, filter.query(), n);
+  }
+
+  private void checkModel() throws SearchException {
+    String indexed = snapshot.commit().model();
+    if (!indexed.equals(embedder.model().modelName())) {
+      throw new SearchException(SearchException.Reason.MODEL_MISMATCH, "the index was built with model " + indexed
+          + " but config.json asks for " + embedder.model().modelName() + ": run `cidx index --clear` to rebuild it");
+    }
+  }
+
+  /** Fusion needs each list to reach past the limit, or a chunk ranked just below it in both is lost. */
+  static int fusionWindow(int limit) {
+    return Math.max(50, limit * 4);
+  }
+
+  private Hit toHit(Ranked r, QueryRequest request) throws SearchException {
+    try {
+      Document d = snapshot.document(r.doc());
+      String path = d.get(ChunkFields.PATH);
+      String content = d.get(ChunkFields.CONTENT);
+      int start = d.getField(ChunkFields.START_LINE).numericValue().intValue();
+      int end = d.getField(ChunkFields.END_LINE).numericValue().intValue();
+      long indexedMtime = d.getField(ChunkFields.FILE_MTIME).numericValue().longValue();
+      List<String> terms = FullTextSearch.matchedTerms(content, request);
+      Snippets.Snippet snippet = Snippets.extract(content, start, terms, request.snippetLines());
+      return new Hit(path, start, end, r.score(), d.get(ChunkFields.LANGUAGE), snippet.text(), snippet.startLine(),
+          r.semanticRank(), r.ftsRank(), terms, isStale(path, indexedMtime));
+    } catch (IOException e) {
+      throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
+          "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
+    }
+  }
+
+  /** A file changed (or vanished) after it was indexed: its lines may no longer match. */
+  private boolean isStale(String path, long indexedMtime) {
+    try {
+      return Files.getLastModifiedTime(snapshot.root().resolve(path)).toMillis() != indexedMtime;
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** One candidate on its way to a hit, with the rank each search gave it. */
+  record Ranked(int doc, double score, Integer semanticRank, Integer ftsRank) {
+    static List<Ranked> fromFullText(List<ScoredDoc> docs) {
+      List<Ranked> out = new ArrayList<>(docs.size());
+      for (int i = 0; i < docs.size(); i++) {
+        out.add(new Ranked(docs.get(i).doc(), docs.get(i).score(), null, i + 1));
+      }
+      return out;
+    }
+
+    static List<Ranked> fromSemantic(List<SemanticSearch.Match> matches) {
+      List<Ranked> out = new ArrayList<>(matches.size());
+      for (int i = 0; i < matches.size(); i++) {
+        out.add(new Ranked(matches.get(i).doc(), matches.get(i).similarity(), i + 1, null));
+      }
+      return out;
+    }
   }
 }

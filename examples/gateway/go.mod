@@ -1,0 +1,3 @@
+module example.com/photos/gateway
+
+go 1.22

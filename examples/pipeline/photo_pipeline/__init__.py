@@ -1,0 +1,1 @@
+"""Offline processing for the photo library: EXIF extraction, duplicate detection, reports."""

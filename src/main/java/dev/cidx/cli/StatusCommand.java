@@ -1,0 +1,85 @@
+package dev.cidx.cli;
+
+import dev.cidx.config.CidxConfig;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.index.CommitInfo;
+import dev.cidx.index.IndexMissingException;
+import dev.cidx.index.IndexSnapshot;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cidx status}: what is indexed, with which model, how big, and since when. */
+@Command(name = "status", description = "Show the repository's index: files, chunks, model, size, last indexed.")
+final class StatusCommand implements Callable<Integer> {
+  @ParentCommand
+  RootCommand root;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    RepoPaths repo = root.repo();
+    CidxConfig config = root.config(repo);
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("repository", repo.root().toString());
+    status.put("model", config.embeddingModel());
+    Map<String, Object> index = new LinkedHashMap<>();
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      CommitInfo c = snapshot.commit();
+      index.put("indexed", true);
+      index.put("files", c.files());
+      index.put("chunks", c.chunks());
+      index.put("model", c.model());
+      index.put("dimension", c.dimension());
+      index.put("last_indexed", c.indexedAt().toString());
+      index.put("size_bytes", snapshot.sizeOnDisk());
+    } catch (IndexMissingException e) {
+      index.put("indexed", false);
+    }
+    long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
+    index.put("embedding_cache_bytes", cacheBytes);
+    status.put("index", index);
+    PrintStream out = root.context().out();
+    if (json) {
+      out.println(Json.write(status));
+      return Cli.FOUND;
+    }
+    out.println("repository:    " + repo.root());
+    if (!(Boolean) index.get("indexed")) {
+      out.println("index:         none yet (run `cidx index`)");
+      out.println("model:         " + config.embeddingModel());
+      return Cli.FOUND;
+    }
+    out.printf(Locale.ROOT, "files:         %d%n", (Integer) index.get("files"));
+    out.printf(Locale.ROOT, "chunks:        %d%n", (Integer) index.get("chunks"));
+    out.println("model:         " + index.get("model") + (index.get("model").equals(config.embeddingModel()) ? ""
+        : " (config.json asks for " + config.embeddingModel() + ": run `cidx index --clear`)"));
+    out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)
+        + " embedding cache)");
+    out.println("last indexed:  " + index.get("last_indexed"));
+    return Cli.FOUND;
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double v = bytes;
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

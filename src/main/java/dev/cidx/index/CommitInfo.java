@@ -1,0 +1,54 @@
+package dev.cidx.index;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a Lucene commit records about the whole index, in its user data: the model that made the
+ * vectors, and the vector file that belongs to this commit. Naming the vector file inside the Lucene
+ * commit is what makes the two indexes change together: a reader opening a commit loads exactly its
+ * vectors, and a crash before the commit leaves the previous pair in place.
+ */
+public record CommitInfo(String model, int dimension, String vectorsFile, Instant indexedAt, int files, int chunks,
+    String cidxVersion) {
+
+  static final String MODEL = "model";
+  static final String DIMENSION = "dimension";
+  static final String VECTORS = "vectors";
+  static final String INDEXED_AT = "indexed_at";
+  static final String FILES = "files";
+  static final String CHUNKS = "chunks";
+  static final String CIDX_VERSION = "cidx_version";
+
+  Map<String, String> toUserData() {
+    Map<String, String> m = new HashMap<>();
+    m.put(MODEL, model);
+    m.put(DIMENSION, Integer.toString(dimension));
+    m.put(VECTORS, vectorsFile);
+    m.put(INDEXED_AT, indexedAt.toString());
+    m.put(FILES, Integer.toString(files));
+    m.put(CHUNKS, Integer.toString(chunks));
+    m.put(CIDX_VERSION, cidxVersion);
+    return m;
+  }
+
+  /** Parses commit user data; a commit without it (not written by cidx, or damaged) is rejected. */
+  static CommitInfo fromUserData(Map<String, String> data) throws IndexDamagedException {
+    try {
+      return new CommitInfo(require(data, MODEL), Integer.parseInt(require(data, DIMENSION)),
+          require(data, VECTORS), Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)),
+          Integer.parseInt(require(data, CHUNKS)), data.getOrDefault(CIDX_VERSION, "unknown"));
+    } catch (RuntimeException e) {
+      throw new IndexDamagedException("the index commit metadata is unreadable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static String require(Map<String, String> data, String key) {
+    String v = data.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("missing " + key);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.cidx.index;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What one `cidx index` run did; `cidx index --json` prints it. {@code filesIndexed} counts files
+ * (re)chunked in this run; {@code chunksReused} counts chunks whose embedding was already known.
+ */
+public record IndexRun(
+    @JsonProperty("files_scanned") int filesScanned,
+    @JsonProperty("files_indexed") int filesIndexed,
+    @JsonProperty("files_changed") int filesChanged,
+    @JsonProperty("files_deleted") int filesDeleted,
+    @JsonProperty("chunks_total") int chunksTotal,
+    @JsonProperty("chunks_embedded") int chunksEmbedded,
+    @JsonProperty("chunks_reused") int chunksReused,
+    @JsonProperty("seconds") double seconds,
+    @JsonProperty("committed") boolean committed,
+    @JsonProperty("cancelled") boolean cancelled) {}

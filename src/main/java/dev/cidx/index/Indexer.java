@@ -1,0 +1,514 @@
+package dev.cidx.index;
+
+import dev.cidx.config.CidxConfig;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.protocol.Version;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+
+/**
+ * Brings the index in line with the repository: the one writer of both indexes.
+ *
+ * <p>A run: (1) scan the files and compare size and mtime with the file documents of the last commit;
+ * (2) a chunking thread re-chunks changed files and replaces their Lucene documents, queueing chunks
+ * whose content hash has no embedding yet; (3) this thread embeds the queue in batches, appending each
+ * batch to the {@link EmbeddingCache}; (4) the vector store of the last commit is updated to hold
+ * exactly the live hashes and saved under a new name; (5) one Lucene commit records the documents and
+ * names that vector file. Only step 5 makes anything visible, so an interrupted run (Ctrl+C, SIGKILL,
+ * disk full) leaves the previous commit in service, and the embeddings it flushed are reused next time.
+ *
+ * <p>Lucene's write lock makes the indexer exclusive per repository: a second run fails fast.
+ */
+public final class Indexer {
+  private static final int EMBED_BATCH = 64;
+
+  private final RepoPaths repo;
+  private final CidxConfig config;
+  private final EmbeddingModel model;
+  private final Supplier<Embedder> embedderSupplier;
+  private Embedder embedder;
+
+  /**
+   * @param embedderSupplier opened only when a file must be chunked or a chunk embedded, so a run with
+   *     nothing to do never loads the model; the caller closes what it supplies
+   */
+  public Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier) {
+    this.repo = repo;
+    this.config = config;
+    this.model = EmbeddingModel.byName(config.embeddingModel());
+    this.embedderSupplier = embedderSupplier;
+  }
+
+  public IndexRun run(boolean clear, IndexProgress progress, BooleanSupplier cancelled)
+      throws IOException, IndexException {
+    long started = System.nanoTime();
+    Path indexDir = repo.indexDir();
+    try {
+      Files.createDirectories(indexDir);
+    } catch (AccessDeniedException e) {
+      throw new IndexException("cannot write " + indexDir + ": permission denied", e);
+    }
+    Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
+    if (previous.isPresent() && !previous.get().model().equals(model.modelName())) {
+      throw new IndexException("the index was built with model " + previous.get().model() + " but config.json asks for "
+          + model.modelName() + ": run `cidx index --clear` to rebuild it");
+    }
+    if (clear) {
+      Files.deleteIfExists(repo.embeddingCacheFile());
+    }
+    try (Directory dir = FSDirectory.open(indexDir);
+        IndexWriter writer = openWriter(dir, clear);
+        EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), model.modelName(), model.dimension())) {
+      boolean success = false;
+      try {
+        IndexRun run = update(writer, cache, previous, clear, progress, cancelled, started);
+        success = true;
+        return run;
+      } finally {
+        if (!success && writer.isOpen()) {
+          writer.rollback();
+        }
+      }
+    } catch (LockObtainFailedException e) {
+      throw new IndexException("another `cidx index` is already writing this index; wait for it to finish", e);
+    } catch (FileSystemException e) {
+      throw new IndexException("cannot write the index: " + e.getMessage()
+          + "; the last committed index is intact", e);
+    }
+  }
+
+  private IndexRun update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, boolean clear,
+      IndexProgress progress, BooleanSupplier cancelled, long started) throws IOException, IndexException {
+    Map<String, FileState> indexed = clear ? Map.of() : indexedFiles(writer);
+    List<SourceFile> files = new FileScanner(repo, config).scan();
+    List<SourceFile> changed = new ArrayList<>();
+    Set<String> present = new HashSet<>();
+    for (SourceFile f : files) {
+      present.add(f.path());
+      FileState state = indexed.get(f.path());
+      if (state == null || state.size() != f.size() || state.modifiedMillis() != f.modifiedMillis()) {
+        changed.add(f);
+      }
+    }
+    List<String> deleted = new ArrayList<>();
+    for (String path : indexed.keySet()) {
+      if (!present.contains(path)) {
+        deleted.add(path);
+        writer.deleteDocuments(new Term(ChunkFields.PATH, path));
+      }
+    }
+    int modified = (int) changed.stream().filter(f -> indexed.containsKey(f.path())).count();
+    if (changed.isEmpty() && deleted.isEmpty() && previous.isPresent()) {
+      writer.rollback();
+      progress.update(new IndexProgress.Snapshot(IndexProgress.Phase.DONE, files.size(), 0, 0, 0, 0, seconds(started)));
+      return new IndexRun(files.size(), 0, 0, 0, previous.get().chunks(), 0, 0, seconds(started), false, false);
+    }
+
+    EmbeddingPipeline pipeline = new EmbeddingPipeline(writer, cache, changed, files.size(), progress, started);
+    if (!changed.isEmpty()) {
+      embedder = embedderSupplier.get();
+      boolean finished = pipeline.run(cancelled);
+      if (!finished) {
+        writer.rollback();
+        return new IndexRun(files.size(), pipeline.filesDone, modified, deleted.size(), pipeline.chunksQueued,
+            pipeline.embedded, pipeline.reused, seconds(started), false, true);
+      }
+    }
+    progress.update(pipeline.snapshot(IndexProgress.Phase.COMMITTING));
+    CommitInfo info = commit(writer, cache, previous);
+    progress.update(pipeline.snapshot(IndexProgress.Phase.DONE));
+    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), pipeline.embedded,
+        pipeline.reused, seconds(started), true, false);
+  }
+
+  /** Step 4 and 5: vectors for exactly the live chunks, saved under a new name, then one Lucene commit. */
+  private CommitInfo commit(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous)
+      throws IOException, IndexException {
+    Set<Long> live;
+    int files;
+    int chunks;
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      live = liveHashes(reader);
+      IndexSearcher searcher = new IndexSearcher(reader);
+      files = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE)));
+      chunks = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)));
+    }
+    VectorStore store = null;
+    if (previous.isPresent()) {
+      Path old = repo.indexDir().resolve(previous.get().vectorsFile());
+      if (Files.isRegularFile(old)) {
+        store = VectorStore.load(old);
+      }
+    }
+    if (store == null) {
+      store = VectorStore.create(model.dimension(), live.size());
+    }
+    for (Long hash : store.hashes()) {
+      if (!live.contains(hash)) {
+        store.remove(hash);
+      }
+    }
+    List<Long> missing = new ArrayList<>();
+    for (Long hash : live) {
+      if (!store.contains(hash)) {
+        if (!cache.contains(hash)) {
+          throw new IndexException("internal error: chunk " + Long.toHexString(hash) + " has no embedding");
+        }
+        missing.add(hash);
+      }
+    }
+    addInParallel(store, cache, missing);
+
+    String vectorsFile = "vectors-" + System.currentTimeMillis() + ".hnsw";
+    Path tmp = repo.indexDir().resolve(vectorsFile + ".tmp");
+    store.save(tmp);
+    Files.move(tmp, repo.indexDir().resolve(vectorsFile), StandardCopyOption.ATOMIC_MOVE);
+    CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorsFile, Instant.now(), files, chunks,
+        Version.CIDX);
+    writer.setLiveCommitData(info.toUserData().entrySet());
+    writer.commit();
+    removeUnusedVectorFiles(vectorsFile);
+    cache.compact(live);
+    return info;
+  }
+
+  /** Graph insertion dominates a large commit; hnswlib's add is thread-safe, so use every core. */
+  private static void addInParallel(VectorStore store, EmbeddingCache cache, List<Long> hashes) throws IOException {
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), hashes.size() / 256));
+    if (threads == 1) {
+      for (Long h : hashes) {
+        store.add(h, cache.get(h));
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int part = t;
+        parts.add(pool.submit(() -> {
+          for (int i = part; i < hashes.size(); i += threads) {
+            Long h = hashes.get(i);
+            store.add(h, cache.get(h));
+          }
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building the vector index", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("building the vector index failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void removeUnusedVectorFiles(String current) throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(repo.indexDir(), "vectors-*")) {
+      for (Path p : stream) {
+        if (!p.getFileName().toString().equals(current)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * Steps 2 and 3. The chunking thread feeds an unbounded queue (chunk text is small next to the
+   * model's time per chunk, and an early total makes the ETA honest); this thread embeds it.
+   */
+  private final class EmbeddingPipeline {
+    private final IndexWriter writer;
+    private final EmbeddingCache cache;
+    private final List<SourceFile> files;
+    private final int filesScanned;
+    private final IndexProgress progress;
+    private final long started;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Map<String, Integer> pendingPerFile = new HashMap<>();
+    private volatile int chunksQueued;
+    private volatile int filesDone;
+    private int embedded;
+    private int reused;
+    private int toEmbed;
+    private static final Object END = new Object();
+
+    EmbeddingPipeline(IndexWriter writer, EmbeddingCache cache, List<SourceFile> files, int filesScanned,
+        IndexProgress progress, long started) {
+      this.writer = writer;
+      this.cache = cache;
+      this.files = files;
+      this.filesScanned = filesScanned;
+      this.progress = progress;
+      this.started = started;
+    }
+
+    /** Returns false when cancelled; nothing is committed then. */
+    boolean run(BooleanSupplier cancelled) throws IOException, IndexException {
+      Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
+          embedder.tokenCounter());
+      ExecutorService chunking = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cidx-chunker");
+        t.setDaemon(true);
+        return t;
+      });
+      Future<?> producer = chunking.submit(() -> {
+        try {
+          produce(chunker, cancelled);
+        } finally {
+          queue.add(END);
+        }
+        return null;
+      });
+      try {
+        boolean finished = consume(cancelled);
+        producer.get();
+        return finished && !cancelled.getAsBoolean();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        throw new IndexException("indexing failed: " + cause, cause);
+      } finally {
+        chunking.shutdownNow();
+        try {
+          chunking.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void produce(Chunker chunker, BooleanSupplier cancelled) throws IOException {
+      Set<Long> queued = new HashSet<>();
+      for (SourceFile file : files) {
+        if (cancelled.getAsBoolean()) {
+          return;
+        }
+        writer.deleteDocuments(new Term(ChunkFields.PATH, file.path()));
+        Optional<String> text = FileText.read(file.absolutePath());
+        if (text.isEmpty()) {
+          fileDone();
+          continue;
+        }
+        List<Chunk> chunks = chunker.chunk(file.path(), file.language(), text.get());
+        List<Document> docs = new ArrayList<>(chunks.size() + 1);
+        List<Chunk> pending = new ArrayList<>();
+        for (Chunk c : chunks) {
+          docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
+          long hash = c.contentHash();
+          synchronized (this) {
+            if (!cache.contains(hash) && queued.add(hash)) {
+              pending.add(c);
+            } else {
+              reused++;
+            }
+          }
+        }
+        docs.add(ChunkDocuments.file(file, sha256(text.get()), chunks.size()));
+        writer.addDocuments(docs);
+        synchronized (this) {
+          chunksQueued += chunks.size();
+          toEmbed += pending.size();
+          if (pending.isEmpty()) {
+            filesDone++;
+          } else {
+            pendingPerFile.put(file.path(), pending.size());
+          }
+        }
+        queue.addAll(pending);
+      }
+    }
+
+    private synchronized void fileDone() {
+      filesDone++;
+    }
+
+    private boolean consume(BooleanSupplier cancelled) throws IOException, InterruptedException {
+      List<Chunk> batch = new ArrayList<>(EMBED_BATCH);
+      boolean end = false;
+      while (!end) {
+        Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (cancelled.getAsBoolean()) {
+          return false;
+        }
+        if (first == null) {
+          progress.update(snapshot(IndexProgress.Phase.EMBEDDING));
+          continue;
+        }
+        List<Object> taken = new ArrayList<>();
+        taken.add(first);
+        queue.drainTo(taken, EMBED_BATCH - 1);
+        for (Object o : taken) {
+          if (o == END) {
+            end = true;
+          } else {
+            batch.add((Chunk) o);
+          }
+        }
+        if (!batch.isEmpty()) {
+          embed(batch);
+          batch.clear();
+          progress.update(snapshot(IndexProgress.Phase.EMBEDDING));
+        }
+      }
+      return true;
+    }
+
+    private void embed(List<Chunk> batch) throws IOException {
+      List<String> texts = new ArrayList<>(batch.size());
+      for (Chunk c : batch) {
+        texts.add(c.text());
+      }
+      List<float[]> vectors = embedder.embedDocuments(texts);
+      Map<Long, float[]> entries = new LinkedHashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        entries.put(batch.get(i).contentHash(), vectors.get(i));
+      }
+      synchronized (this) {
+        cache.putAll(entries);
+        embedded += batch.size();
+        for (Chunk c : batch) {
+          int left = pendingPerFile.merge(c.path(), -1, Integer::sum);
+          if (left == 0) {
+            pendingPerFile.remove(c.path());
+            filesDone++;
+          }
+        }
+      }
+    }
+
+    synchronized IndexProgress.Snapshot snapshot(IndexProgress.Phase phase) {
+      return new IndexProgress.Snapshot(phase, filesScanned, files.size(), filesDone, toEmbed, embedded,
+          seconds(started));
+    }
+  }
+
+  private static Optional<CommitInfo> lastCommit(Path indexDir) throws IOException {
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      if (!DirectoryReader.indexExists(dir)) {
+        return Optional.empty();
+      }
+      return Optional.of(CommitInfo.fromUserData(SegmentInfos.readLatestCommit(dir).getUserData()));
+    }
+  }
+
+  private static IndexWriter openWriter(Directory dir, boolean clear) throws IOException {
+    IndexWriterConfig cfg = ChunkDocuments.writerConfig();
+    cfg.setOpenMode(clear ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    cfg.setRAMBufferSizeMB(64);
+    cfg.setCommitOnClose(false);
+    return new IndexWriter(dir, cfg);
+  }
+
+  /** The size and mtime each indexed file had, from the file documents. */
+  private static Map<String, FileState> indexedFiles(IndexWriter writer) throws IOException {
+    Map<String, FileState> out = new HashMap<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      StoredFields stored = searcher.storedFields();
+      TermQuery fileDocs = new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE));
+      for (LeafReaderContext leaf : reader.leaves()) {
+        var scorer = fileDocs.createWeight(searcher, org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f)
+            .scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        Bits liveDocs = leaf.reader().getLiveDocs();
+        DocIdSetIterator it = scorer.iterator();
+        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+          if (liveDocs != null && !liveDocs.get(doc)) {
+            continue;
+          }
+          Document d = stored.document(leaf.docBase + doc);
+          out.put(d.get(ChunkFields.PATH), new FileState(
+              d.getField(ChunkFields.FILE_SIZE).numericValue().longValue(),
+              d.getField(ChunkFields.FILE_MTIME).numericValue().longValue()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Content hashes of every live chunk document. */
+  static Set<Long> liveHashes(DirectoryReader reader) throws IOException {
+    Set<Long> hashes = new HashSet<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      NumericDocValues values = leaf.reader().getNumericDocValues(ChunkFields.HASH);
+      if (values == null) {
+        continue;
+      }
+      Bits liveDocs = leaf.reader().getLiveDocs();
+      for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+        if (liveDocs == null || liveDocs.get(doc)) {
+          hashes.add(values.longValue());
+        }
+      }
+    }
+    return hashes;
+  }
+
+  private record FileState(long size, long modifiedMillis) {}
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  static String sha256(String text) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

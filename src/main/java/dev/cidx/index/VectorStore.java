@@ -1,0 +1,206 @@
+package dev.cidx.index;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.Item;
+import com.github.jelmerk.hnswlib.core.ObjectSerializer;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The semantic index: an HNSW graph (hnswlib) of chunk embeddings keyed by {@link Chunk#contentHash()}.
+ * Content-addressed, so a chunk that appears twice, or moves to another file, has one vector.
+ *
+ * <p>Vectors are unit length, so the graph uses inner-product distance (1 - dot): the same ranking as
+ * cosine without recomputing two norms on every comparison. Parameters: M=16, efConstruction=200. The
+ * graph's own ef stays small; {@link #nearest} asks for {@code max(ef, k)} candidates instead, so each
+ * query picks its accuracy without mutating shared state.
+ *
+ * <p>Thread-safety: {@link #nearest} and {@link #vector} may run concurrently with each other; adds
+ * and removes are for the indexer, which owns its store exclusively until it saves it.
+ */
+public final class VectorStore {
+  static final int M = 16;
+  static final int EF_CONSTRUCTION = 200;
+  private static final int GRAPH_EF = 10;
+
+  private final HnswIndex<Long, float[], Vector, Float> graph;
+
+  private VectorStore(HnswIndex<Long, float[], Vector, Float> graph) {
+    this.graph = graph;
+  }
+
+  public static VectorStore create(int dimension, int capacity) {
+    HnswIndex<Long, float[], Vector, Float> graph = HnswIndex
+        .newBuilder(dimension, DistanceFunctions.FLOAT_INNER_PRODUCT, Math.max(capacity, 16))
+        .withM(M)
+        .withEfConstruction(EF_CONSTRUCTION)
+        .withEf(GRAPH_EF)
+        .withRemoveEnabled()
+        .withCustomSerializers(new IdSerializer(), new VectorSerializer())
+        .build();
+    return new VectorStore(graph);
+  }
+
+  public static VectorStore load(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      HnswIndex<Long, float[], Vector, Float> graph = HnswIndex.load(in, VectorStore.class.getClassLoader());
+      return new VectorStore(graph);
+    } catch (RuntimeException e) {
+      throw new IOException("unreadable vector file " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes to {@code file}; the caller renames it into place and records it in a commit. */
+  public void save(Path file) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      graph.save(out);
+    }
+  }
+
+  public int dimension() {
+    return graph.getDimensions();
+  }
+
+  public int size() {
+    return graph.size();
+  }
+
+  public boolean contains(long hash) {
+    return graph.contains(hash);
+  }
+
+  public Optional<float[]> vector(long hash) {
+    return graph.get(hash).map(Vector::vector);
+  }
+
+  public List<Long> hashes() {
+    List<Long> ids = new ArrayList<>(graph.size());
+    for (Vector v : graph.items()) {
+      ids.add(v.id());
+    }
+    return ids;
+  }
+
+  /** Adds (or replaces) a vector; grows the graph's capacity as needed. */
+  public void add(long hash, float[] vector) {
+    if (vector.length != graph.getDimensions()) {
+      throw new IllegalArgumentException(
+          "vector dimension (" + vector.length + ") must be " + graph.getDimensions());
+    }
+    synchronized (graph) {
+      if (graph.size() >= graph.getMaxItemCount()) {
+        graph.resize(graph.getMaxItemCount() * 2);
+      }
+    }
+    graph.add(new Vector(hash, vector));
+  }
+
+  public void remove(long hash) {
+    graph.remove(hash, Long.MAX_VALUE);
+  }
+
+  /** The {@code k} nearest vectors, best first, exploring at least {@code ef} candidates. */
+  public List<Neighbor> nearest(float[] query, int k, int ef) {
+    List<SearchResult<Vector, Float>> found = graph.findNearest(query, Math.max(k, ef));
+    List<Neighbor> out = new ArrayList<>(Math.min(k, found.size()));
+    for (SearchResult<Vector, Float> r : found) {
+      if (out.size() == k) {
+        break;
+      }
+      out.add(new Neighbor(r.item().id(), 1f - r.distance()));
+    }
+    return out;
+  }
+
+  /** Dot product of unit vectors: their cosine similarity. */
+  public static float similarity(float[] a, float[] b) {
+    float sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  /** A found vector and its cosine similarity to the query. */
+  public record Neighbor(long hash, float similarity) {}
+
+  /** hnswlib's item: the content hash and its vector. */
+  static final class Vector implements Item<Long, float[]> {
+    private static final long serialVersionUID = 1L;
+    private final long id;
+    private final float[] vector;
+
+    Vector(long id, float[] vector) {
+      this.id = id;
+      this.vector = vector;
+    }
+
+    @Override
+    public Long id() {
+      return id;
+    }
+
+    @Override
+    public float[] vector() {
+      return vector;
+    }
+
+    @Override
+    public int dimensions() {
+      return vector.length;
+    }
+  }
+
+  private static final class IdSerializer implements ObjectSerializer<Long> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void write(Long id, ObjectOutput out) throws IOException {
+      out.writeLong(id);
+    }
+
+    @Override
+    public Long read(ObjectInput in) throws IOException {
+      return in.readLong();
+    }
+  }
+
+  /** Raw little-endian floats in one block: much faster to load than Java serialization of float[]. */
+  private static final class VectorSerializer implements ObjectSerializer<Vector> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void write(Vector item, ObjectOutput out) throws IOException {
+      out.writeLong(item.id);
+      out.writeInt(item.vector.length);
+      ByteBuffer buf = ByteBuffer.allocate(item.vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      buf.asFloatBuffer().put(item.vector);
+      out.write(buf.array());
+    }
+
+    @Override
+    public Vector read(ObjectInput in) throws IOException {
+      long id = in.readLong();
+      int length = in.readInt();
+      byte[] bytes = new byte[length * Float.BYTES];
+      in.readFully(bytes);
+      float[] vector = new float[length];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+      return new Vector(id, vector);
+    }
+  }
+}

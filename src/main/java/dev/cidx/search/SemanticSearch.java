@@ -1,0 +1,130 @@
+package dev.cidx.search;
+
+import dev.cidx.embed.Embedder;
+import dev.cidx.index.ChunkFields;
+import dev.cidx.index.IndexSnapshot;
+import dev.cidx.index.VectorStore;
+import dev.cidx.protocol.QueryRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.FixedBitSet;
+
+/**
+ * Nearest chunks by meaning. The HNSW graph holds one vector per distinct chunk text; each vector found
+ * expands to the chunk documents that share it.
+ *
+ * <p>Filters are applied inside the search, never to a truncated top-k: the filter's Lucene query marks
+ * the allowed documents; when few are allowed an exact scan of their vectors is both faster and exact,
+ * otherwise the graph search widens until it has enough allowed chunks or has seen the whole graph.
+ */
+final class SemanticSearch {
+  /** Below this many allowed chunks, scoring them all (a few ms) beats widening the graph search. */
+  static final int EXACT_SCAN_LIMIT = 4096;
+
+  private final Embedder embedder;
+  private final IndexSnapshot snapshot;
+
+  SemanticSearch(Embedder embedder, IndexSnapshot snapshot) {
+    this.embedder = embedder;
+    this.snapshot = snapshot;
+  }
+
+  /** A chunk document and its cosine similarity to the query. */
+  record Match(int doc, float similarity) {}
+
+  List<Match> search(QueryRequest request, ChunkFilter filter, int n) throws SearchException {
+    float[] query = embedder.embedQuery(request.query());
+    Optional<FixedBitSet> allowed = allowedDocs(filter);
+    VectorStore vectors;
+    try {
+      vectors = snapshot.vectors();
+    } catch (IOException e) {
+      throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
+          "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
+    }
+    if (allowed.isPresent() && allowed.get().cardinality() <= EXACT_SCAN_LIMIT) {
+      return exact(vectors, query, allowed.get(), n);
+    }
+    return graph(vectors, query, allowed.orElse(null), n, request.accuracy().ef());
+  }
+
+  private List<Match> graph(VectorStore vectors, float[] query, FixedBitSet allowed, int n, int ef) {
+    int k = Math.max(n, 10);
+    while (true) {
+      List<VectorStore.Neighbor> neighbors = vectors.nearest(query, k, ef);
+      List<Match> out = new ArrayList<>(n);
+      for (VectorStore.Neighbor nb : neighbors) {
+        for (int doc : snapshot.docsWithHash(nb.hash())) {
+          if (allowed == null || allowed.get(doc)) {
+            out.add(new Match(doc, nb.similarity()));
+          }
+        }
+        if (out.size() >= n) {
+          break;
+        }
+      }
+      if (out.size() >= n || neighbors.size() < k || k >= vectors.size()) {
+        return out.size() > n ? out.subList(0, n) : out;
+      }
+      k = Math.min(vectors.size(), k * 4);
+    }
+  }
+
+  private List<Match> exact(VectorStore vectors, float[] query, FixedBitSet allowed, int n) {
+    List<Match> all = new ArrayList<>();
+    for (int doc = allowed.nextSetBit(0); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+        doc = doc + 1 < allowed.length() ? allowed.nextSetBit(doc + 1) : org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+      Optional<float[]> v = vectors.vector(snapshot.hashOf(doc));
+      if (v.isPresent()) {
+        all.add(new Match(doc, VectorStore.similarity(query, v.get())));
+      }
+    }
+    all.sort(Comparator.comparingDouble(Match::similarity).reversed().thenComparingInt(Match::doc));
+    return all.size() > n ? all.subList(0, n) : all;
+  }
+
+  private Optional<FixedBitSet> allowedDocs(ChunkFilter filter) throws SearchException {
+    Query q = filter.query();
+    if (q == null) {
+      return Optional.empty();
+    }
+    Query chunks = new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+        .add(q, BooleanClause.Occur.FILTER)
+        .build();
+    try {
+      var searcher = snapshot.searcher();
+      FixedBitSet bits = new FixedBitSet(Math.max(1, searcher.getIndexReader().maxDoc()));
+      searcher.search(chunks, new org.apache.lucene.search.SimpleCollector() {
+        private int base;
+
+        @Override
+        protected void doSetNextReader(org.apache.lucene.index.LeafReaderContext context) {
+          base = context.docBase;
+        }
+
+        @Override
+        public void collect(int doc) {
+          bits.set(base + doc);
+        }
+
+        @Override
+        public org.apache.lucene.search.ScoreMode scoreMode() {
+          return org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES;
+        }
+      });
+      return Optional.of(bits);
+    } catch (IOException e) {
+      throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
+          "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
+    }
+  }
+}

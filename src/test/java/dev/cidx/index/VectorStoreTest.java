@@ -1,0 +1,74 @@
+package dev.cidx.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VectorStoreTest {
+  private static float[] unit(Random r, int dim) {
+    float[] v = new float[dim];
+    double norm = 0;
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) r.nextGaussian();
+      norm += v[i] * v[i];
+    }
+    for (int i = 0; i < dim; i++) {
+      v[i] /= (float) Math.sqrt(norm);
+    }
+    return v;
+  }
+
+  @Test
+  void nearest_findsTheVectorItselfWithSimilarityOne() {
+    Random r = new Random(1);
+    VectorStore store = VectorStore.create(16, 4);
+    float[] target = null;
+    for (long i = 0; i < 500; i++) {
+      float[] v = unit(r, 16);
+      if (i == 42) {
+        target = v;
+      }
+      store.add(i, v);
+    }
+    List<VectorStore.Neighbor> found = store.nearest(target, 3, 50);
+    assertThat(found).hasSize(3);
+    assertThat(found.get(0).hash()).isEqualTo(42L);
+    assertThat(found.get(0).similarity()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    assertThat(found.get(1).similarity()).isLessThanOrEqualTo(found.get(0).similarity());
+  }
+
+  @Test
+  void saveThenLoad_keepsEveryVector(@TempDir Path dir) throws Exception {
+    Random r = new Random(2);
+    VectorStore store = VectorStore.create(8, 16);
+    for (long i = 0; i < 100; i++) {
+      store.add(i * 7919, unit(r, 8));
+    }
+    store.remove(7919);
+    Path file = dir.resolve("v.hnsw");
+    store.save(file);
+    VectorStore loaded = VectorStore.load(file);
+    assertThat(loaded.size()).isEqualTo(99);
+    assertThat(loaded.contains(7919)).isFalse();
+    assertThat(loaded.vector(2 * 7919L)).get().isEqualTo(store.vector(2 * 7919L).orElseThrow());
+  }
+
+  @Test
+  void add_rejectsAVectorOfTheWrongDimension() {
+    VectorStore store = VectorStore.create(8, 16);
+    assertThatThrownBy(() -> store.add(1, new float[4]))
+        .hasMessage("vector dimension (4) must be 8");
+  }
+
+  @Test
+  void load_reportsAnUnreadableFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("vectors-1.hnsw");
+    java.nio.file.Files.writeString(file, "not a graph");
+    assertThatThrownBy(() -> VectorStore.load(file)).isInstanceOf(java.io.IOException.class);
+  }
+}
