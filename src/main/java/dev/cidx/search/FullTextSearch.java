@@ -1,0 +1,318 @@
+package dev.cidx.search;
+
+import dev.cidx.index.ChunkFields;
+import dev.cidx.index.CodeAnalyzer;
+import dev.cidx.protocol.QueryRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.FuzzyQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MultiTermQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.RegexpQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.RegExp;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
+
+/**
+ * Full-text search over chunk documents with BM25.
+ *
+ * <p>Query syntax: whitespace-separated words are OR-ed, so chunks with more and rarer words rank
+ * higher; {@code "double quotes"} make a phrase. Each word is analyzed like the indexed text by
+ * {@link CodeAnalyzer}, into the word itself and, for a compound identifier, its parts, which give
+ * three kinds of clause:
+ * <ul>
+ *   <li>the word as typed, boosted by {@value #WORD_BOOST}: an identifier the user spelled exactly is
+ *       the strongest evidence there is;
+ *   <li>the parts as a phrase, boosted by {@value #PARTS_PHRASE_BOOST}: the same identifier spelled
+ *       another way ({@code parse_header_line} for {@code parseHeaderLine}, or the words in prose);
+ *   <li>each part alone, boosted by {@value #PART_BOOST}: a related identifier that shares some parts
+ *       earns partial credit but never outranks the exact one.
+ * </ul>
+ * With {@code edit_distance} the words and parts match fuzzily (phrases stay exact); with
+ * {@code case_sensitive} the case-sensitive field is searched; with {@code regex} each
+ * whitespace-separated piece is a regular expression (Lucene syntax, without its optional operators)
+ * that must match a whole token or part, e.g. {@code parse.*Line} matches {@code parseHeaderLine}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class FullTextSearch {
+  static final float WORD_BOOST = 2f;
+  static final float PARTS_PHRASE_BOOST = 1f;
+  static final float PART_BOOST = 0.5f;
+  /** How many similar terms one fuzzy word may expand to: Lucene's default, which keeps queries fast. */
+  static final int FUZZY_EXPANSIONS = 50;
+
+  private static final Analyzer LOWERCASE = CodeAnalyzer.caseInsensitive();
+  private static final Analyzer CASED = CodeAnalyzer.caseSensitive();
+
+  private FullTextSearch() {}
+
+  /**
+   * The best {@code n} chunk documents for {@code request}, best first; {@code filter} (nullable) is
+   * applied inside the query, so that {@code n} results come back whenever that many match.
+   */
+  public static List<ScoredDoc> search(IndexSearcher searcher, QueryRequest request, Query filter, int n)
+      throws SearchException {
+    if (n < 1) {
+      throw new IllegalArgumentException("n (" + n + ") must be positive");
+    }
+    try {
+      try {
+        Query text = request.regex() ? regexQuery(request, MultiTermQuery.SCORING_BOOLEAN_REWRITE)
+            : textQuery(request);
+        return top(searcher, restrict(text, filter), n);
+      } catch (IndexSearcher.TooManyClauses e) {
+        if (!request.regex()) {
+          throw new SearchException(SearchException.Reason.BAD_QUERY, "query '" + request.query()
+              + "' has too many words: the limit is " + IndexSearcher.getMaxClauseCount() + " terms", e);
+        }
+        // A regex matching too many terms to score each one: every match then scores the same.
+        return top(searcher, restrict(regexQuery(request, MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE),
+            filter), n);
+      }
+    } catch (IOException e) {
+      throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
+          "reading the full-text index failed (" + e.getMessage() + "): run cidx index to rebuild it", e);
+    }
+  }
+
+  private static Query restrict(Query text, Query filter) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder()
+        .add(text, Occur.MUST)
+        .add(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)), Occur.FILTER);
+    if (filter != null) {
+      query.add(filter, Occur.FILTER);
+    }
+    return query.build();
+  }
+
+  private static List<ScoredDoc> top(IndexSearcher searcher, Query query, int n) throws IOException {
+    ScoreDoc[] hits = searcher.search(query, n).scoreDocs;
+    List<ScoredDoc> docs = new ArrayList<>(hits.length);
+    for (ScoreDoc hit : hits) {
+      docs.add(new ScoredDoc(hit.doc, hit.score));
+    }
+    return docs;
+  }
+
+  /** The scoring part of a non-regex query, without the kind and filter restrictions. */
+  static Query textQuery(QueryRequest request) throws SearchException {
+    String field = field(request);
+    int edits = request.editDistance();
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    int clauses = 0;
+    for (Segment segment : Segment.parse(request.query())) {
+      List<Token> tokens = analyze(request.caseSensitive() ? CASED : LOWERCASE, segment.text());
+      if (tokens.isEmpty()) {
+        continue;
+      }
+      if (segment.phrase()) {
+        query.add(new BoostQuery(phrase(field, tokens), WORD_BOOST), Occur.SHOULD);
+        clauses++;
+        continue;
+      }
+      for (int i = 0; i < tokens.size(); i++) {
+        Token token = tokens.get(i);
+        float boost = token.part() ? PART_BOOST : WORD_BOOST;
+        query.add(new BoostQuery(term(field, token.text(), edits), boost), Occur.SHOULD);
+        clauses++;
+      }
+      if (tokens.get(tokens.size() - 1).position() > tokens.get(0).position()) {
+        query.add(new BoostQuery(phrase(field, tokens), PARTS_PHRASE_BOOST), Occur.SHOULD);
+        clauses++;
+      }
+    }
+    if (clauses == 0) {
+      throw new SearchException(SearchException.Reason.BAD_QUERY, "query '" + request.query()
+          + "' has nothing to search for: full-text search matches words of letters, digits, _ and $");
+    }
+    return query.build();
+  }
+
+  /** A phrase over the tokens' positions, using the parts of compound words rather than the words. */
+  private static Query phrase(String field, List<Token> tokens) {
+    PhraseQuery.Builder phrase = new PhraseQuery.Builder();
+    int first = tokens.get(0).position();
+    Term only = null;
+    int added = 0;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token token = tokens.get(i);
+      boolean hasParts = !token.part() && i + 1 < tokens.size() && tokens.get(i + 1).part();
+      if (!hasParts) {
+        only = new Term(field, token.text());
+        phrase.add(only, token.position() - first);
+        added++;
+      }
+    }
+    return added == 1 ? new TermQuery(only) : phrase.build();
+  }
+
+  /**
+   * One term, exact or within {@code edits}. A term keeps at least one of its own characters (edits
+   * are capped at its length minus one), else a short part like {@code 8} would match every short term.
+   */
+  private static Query term(String field, String text, int edits) {
+    int allowed = Math.min(edits, text.codePointCount(0, text.length()) - 1);
+    Term term = new Term(field, text);
+    if (allowed <= 0) {
+      return new TermQuery(term);
+    }
+    if (allowed <= 2) {
+      return new FuzzyQuery(term, allowed, 0, FUZZY_EXPANSIONS, true);
+    }
+    return new LevenshteinQuery(term, allowed, FUZZY_EXPANSIONS);
+  }
+
+  private static Query regexQuery(QueryRequest request, MultiTermQuery.RewriteMethod rewrite)
+      throws SearchException {
+    String field = field(request);
+    int matchFlags = request.caseSensitive() ? 0 : RegExp.ASCII_CASE_INSENSITIVE;
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    for (String piece : request.query().strip().split("\\s+")) {
+      try {
+        query.add(new RegexpQuery(new Term(field, piece), RegExp.NONE, matchFlags,
+            RegexpQuery.DEFAULT_PROVIDER, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT, rewrite), Occur.SHOULD);
+      } catch (TooComplexToDeterminizeException e) {
+        throw new SearchException(SearchException.Reason.BAD_QUERY,
+            "regex '" + piece + "' is too complex to run: simplify it", e);
+      } catch (IllegalArgumentException e) {
+        throw new SearchException(SearchException.Reason.BAD_QUERY,
+            "invalid regex '" + piece + "': " + e.getMessage(), e);
+      }
+    }
+    return query.build();
+  }
+
+  private static String field(QueryRequest request) {
+    return request.caseSensitive() ? ChunkFields.CONTENT_CASE : ChunkFields.CONTENT;
+  }
+
+  /**
+   * The words of {@code chunkText} that {@code request} matched, as spelled in the text and in order of
+   * first appearance, for highlighting. A part is listed only when its whole identifier did not match.
+   */
+  public static List<String> matchedTerms(String chunkText, QueryRequest request) {
+    Predicate<String> matcher = request.regex() ? regexMatcher(request) : termMatcher(request);
+    Set<String> matched = new LinkedHashSet<>();
+    boolean wordMatched = false;
+    for (Token token : analyze(CASED, chunkText)) {
+      if (!token.part()) {
+        wordMatched = matcher.test(token.text());
+        if (wordMatched) {
+          matched.add(token.text());
+        }
+      } else if (!wordMatched && matcher.test(token.text())) {
+        matched.add(token.text());
+      }
+    }
+    return List.copyOf(matched);
+  }
+
+  private static Predicate<String> termMatcher(QueryRequest request) {
+    boolean caseSensitive = request.caseSensitive();
+    Set<String> wanted = new LinkedHashSet<>();
+    for (Segment segment : Segment.parse(request.query())) {
+      for (Token token : analyze(caseSensitive ? CASED : LOWERCASE, segment.text())) {
+        wanted.add(token.text());
+      }
+    }
+    int edits = request.editDistance();
+    return text -> {
+      String key = caseSensitive ? text : text.toLowerCase(Locale.ROOT);
+      if (wanted.contains(key)) {
+        return true;
+      }
+      for (String term : edits == 0 ? Set.<String>of() : wanted) {
+        int allowed = Math.min(edits, term.codePointCount(0, term.length()) - 1);
+        int distance = LevenshteinQuery.distance(term, key, allowed);
+        if (allowed > 0 && distance <= allowed && distance < key.codePointCount(0, key.length())) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  /** Java's regex syntax agrees with Lucene's for everything but Lucene's optional operators. */
+  private static Predicate<String> regexMatcher(QueryRequest request) {
+    List<Pattern> patterns = new ArrayList<>();
+    for (String piece : request.query().strip().split("\\s+")) {
+      try {
+        patterns.add(Pattern.compile(piece, request.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE));
+      } catch (PatternSyntaxException e) {
+        // Valid for Lucene but not for Java: nothing to highlight for this piece.
+      }
+    }
+    return text -> patterns.stream().anyMatch(p -> p.matcher(text).matches());
+  }
+
+  /** One analyzed token: a word, or a part of the word before it. */
+  private record Token(String text, int position, boolean part) {}
+
+  private static List<Token> analyze(Analyzer analyzer, String text) {
+    List<Token> tokens = new ArrayList<>();
+    try (TokenStream stream = analyzer.tokenStream("", text)) {
+      CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
+      PositionIncrementAttribute increment = stream.addAttribute(PositionIncrementAttribute.class);
+      TypeAttribute type = stream.addAttribute(TypeAttribute.class);
+      stream.reset();
+      int position = -1;
+      while (stream.incrementToken()) {
+        position += increment.getPositionIncrement();
+        tokens.add(new Token(term.toString(), position, CodeAnalyzer.TYPE_PART.equals(type.type())));
+      }
+      stream.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException("analyzing a string cannot fail", e);
+    }
+    return tokens;
+  }
+
+  /** A bare word or a quoted phrase of the query text; an unclosed quote runs to the end. */
+  private record Segment(String text, boolean phrase) {
+    static List<Segment> parse(String query) {
+      List<Segment> segments = new ArrayList<>();
+      int i = 0;
+      while (i < query.length()) {
+        char c = query.charAt(i);
+        if (Character.isWhitespace(c)) {
+          i++;
+        } else if (c == '"') {
+          int end = query.indexOf('"', i + 1);
+          end = end < 0 ? query.length() : end;
+          segments.add(new Segment(query.substring(i + 1, end), true));
+          i = end + 1;
+        } else {
+          int end = i;
+          while (end < query.length() && !Character.isWhitespace(query.charAt(end)) && query.charAt(end) != '"') {
+            end++;
+          }
+          segments.add(new Segment(query.substring(i, end), false));
+          i = end;
+        }
+      }
+      return segments;
+    }
+  }
+}
