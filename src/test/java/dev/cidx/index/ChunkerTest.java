@@ -16,6 +16,10 @@ class ChunkerTest {
   private static final TokenCounter WORDS = texts -> texts.stream()
       .mapToInt(t -> t.isBlank() ? 0 : t.strip().split("\\s+").length).toArray();
 
+  /** Words plus one token per line break, as byte-level BPE tokenizers count them. */
+  private static final TokenCounter WORDS_AND_LINE_BREAKS = texts -> texts.stream()
+      .mapToInt(t -> WORDS.countTokens(List.of(t))[0] + (int) t.chars().filter(c -> c == '\n').count()).toArray();
+
   /** One token per four characters, as a rough BPE would count minified code. */
   private static final TokenCounter QUARTER_CHARS = texts -> texts.stream()
       .mapToInt(t -> (t.length() + 3) / 4).toArray();
@@ -67,14 +71,38 @@ class ChunkerTest {
 
   @Test
   void everyChunkFitsTheTokenLimit() {
+    assertEveryChunkFits(WORDS);
+  }
+
+  @Test
+  void everyChunkFitsTheTokenLimitWhenLineBreaksCostTokens() {
+    assertThat(Chunker.lineBreakTokens(WORDS_AND_LINE_BREAKS)).isEqualTo(1);
+    assertEveryChunkFits(WORDS_AND_LINE_BREAKS);
+  }
+
+  @Test
+  void lineBreaksCostNothingForWhitespaceSplittingCounters() {
+    assertThat(Chunker.lineBreakTokens(WORDS)).isZero();
+  }
+
+  @Test
+  void chunkUsesTheWholeBudgetWhenLineBreaksAreFree() {
+    // Five 4-word lines are exactly 20 tokens.
+    String text = IntStream.rangeClosed(1, 10).mapToObj(i -> "a b c " + i).collect(Collectors.joining("\n"));
+    List<Chunk> chunks = new Chunker(40, 0, 20, WORDS).chunk("f", "text", text);
+    assertThat(chunks).extracting(Chunk::startLine, Chunk::endLine).containsExactly(tuple(1, 5), tuple(6, 10));
+    assertThat(cost(chunks.get(0).text(), WORDS)).isEqualTo(20);
+  }
+
+  private static void assertEveryChunkFits(TokenCounter counter) {
     StringBuilder text = new StringBuilder();
     for (int line = 1; line <= 200; line++) {
       text.append("word ".repeat(line * 7 % 13)).append("end").append('\n');
     }
     int maxTokens = 30;
-    List<Chunk> chunks = new Chunker(40, 8, maxTokens, WORDS).chunk("f", "text", text.toString());
+    List<Chunk> chunks = new Chunker(40, 8, maxTokens, counter).chunk("f", "text", text.toString());
 
-    assertThat(chunks).allSatisfy(chunk -> assertThat(cost(chunk.text(), WORDS)).isLessThanOrEqualTo(maxTokens));
+    assertThat(chunks).allSatisfy(chunk -> assertThat(cost(chunk.text(), counter)).isLessThanOrEqualTo(maxTokens));
     assertThat(coveredLines(chunks)).isEqualTo(IntStream.rangeClosed(1, 200).boxed().toList());
     for (int i = 1; i < chunks.size(); i++) {
       assertThat(chunks.get(i).startLine()).isGreaterThan(chunks.get(i - 1).startLine());
@@ -84,9 +112,9 @@ class ChunkerTest {
 
   @Test
   void chunkCutByTokensOverlapsByAtMostHalfItsLines() {
-    // Ten 4-word lines cost 5 each: four fit in 20 tokens, so each chunk holds four and overlaps by two.
+    // Ten 4-word lines: four fit in 16 tokens, so each chunk holds four and overlaps by two, not eight.
     String text = IntStream.rangeClosed(1, 10).mapToObj(i -> "a b c " + i).collect(Collectors.joining("\n"));
-    assertThat(new Chunker(40, 8, 20, WORDS).chunk("f", "text", text))
+    assertThat(new Chunker(40, 8, 16, WORDS).chunk("f", "text", text))
         .extracting(Chunk::startLine, Chunk::endLine)
         .containsExactly(tuple(1, 4), tuple(3, 6), tuple(5, 8), tuple(7, 10));
   }
@@ -164,20 +192,20 @@ class ChunkerTest {
     assertThatThrownBy(() -> new Chunker(0, 0, 10, WORDS)).hasMessage("maxLines (0) must be positive");
     assertThatThrownBy(() -> new Chunker(10, 10, 10, WORDS))
         .hasMessage("overlapLines (10) must be between 0 and maxLines - 1 (9)");
-    assertThatThrownBy(() -> new Chunker(10, 2, 1, WORDS)).hasMessage("maxTokens (1) must be greater than 1");
+    assertThatThrownBy(() -> new Chunker(10, 2, 0, WORDS)).hasMessage("maxTokens (0) must be positive");
   }
 
   @Test
   void rejectsCounterThatMiscounts() {
-    Chunker chunker = new Chunker(10, 2, 100, texts -> new int[1]);
+    Chunker chunker = new Chunker(10, 2, 100, texts -> new int[texts.size() == 3 && texts.get(1).equals("a =") ? 3 : 1]);
     assertThatThrownBy(() -> chunker.chunk("f", "text", "a\nb\nc"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("token counter returned 1 counts for 3 lines");
   }
 
+  /** What the model would count for the chunk's text as it will be embedded. */
   private static int cost(String chunkText, TokenCounter counter) {
-    List<String> lines = List.of(chunkText.split("\n", -1));
-    return IntStream.of(counter.countTokens(lines)).sum() + lines.size() * Chunker.LINE_BREAK_TOKENS;
+    return counter.countTokens(List.of(chunkText))[0];
   }
 
   private static List<Integer> coveredLines(List<Chunk> chunks) {
