@@ -1,0 +1,161 @@
+package dev.cidx.embed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Points ONNX Runtime and the DJL tokenizer at a per-user cache before either loads its native code.
+ *
+ * <p>Left alone, ONNX Runtime copies its two shared libraries (about 17 MB) out of its jar into a fresh
+ * temporary directory on every start, and DJL unpacks its tokenizer library under {@code ~/.djl.ai}.
+ * Instead the ONNX Runtime libraries are extracted once into
+ * {@code <cache>/native/onnxruntime-<version>/<os>-<arch>/} and {@code onnxruntime.native.path} names
+ * that directory; DJL gets {@code DJL_CACHE_DIR=<cache>/djl} and {@code ai.djl.offline=true}, so it
+ * unpacks there once and never reaches for the network. {@code <cache>} is {@link #CACHE_DIR_PROPERTY}
+ * if set, else {@code $XDG_CACHE_HOME/cidx}, else {@code ~/.cache/cidx}.
+ *
+ * <p>Extraction is safe against a second process doing the same at the same moment: each library is
+ * written to a uniquely named file beside its final name and then renamed over it, so a reader sees
+ * either no file or a complete one, and two racing writers both leave a complete file. A file whose
+ * size differs from the jar's entry (say, a disk that filled up mid-copy before the rename existed) is
+ * replaced.
+ *
+ * <p>A property that is already set (by the user or an earlier caller) is left alone. ONNX Runtime
+ * still creates and at once deletes an empty {@code onnxruntime-java*} directory under
+ * {@code java.io.tmpdir} while it loads; nothing is left behind.
+ */
+final class NativeLibraries {
+  /** System property naming cidx's cache directory; overrides {@code $XDG_CACHE_HOME/cidx}. */
+  static final String CACHE_DIR_PROPERTY = "cidx.cache.dir";
+
+  static final String ORT_NATIVE_PATH_PROPERTY = "onnxruntime.native.path";
+  static final String DJL_CACHE_DIR_PROPERTY = "DJL_CACHE_DIR";
+  static final String DJL_OFFLINE_PROPERTY = "ai.djl.offline";
+
+  /**
+   * Held so the levels stick: java.util.logging keeps loggers weakly, and a collected logger forgets
+   * its level. DJL logs through SLF4J, which slf4j-jdk14 routes here; at INFO it would print its
+   * extraction and engine messages to the console of every cidx command.
+   */
+  private static final List<Logger> QUIETED = List.of(
+      Logger.getLogger("ai.djl"), Logger.getLogger("ai.onnxruntime"));
+
+  /** Guarded by the class lock. */
+  private static boolean prepared;
+
+  private NativeLibraries() {}
+
+  /** Sets the properties and extracts ONNX Runtime if needed; later calls do nothing. */
+  static synchronized void prepare() {
+    if (prepared) {
+      return;
+    }
+    for (Logger logger : QUIETED) {
+      if (logger.getLevel() == null) {
+        logger.setLevel(Level.WARNING);
+      }
+    }
+    Path cache = cacheDir();
+    if (System.getProperty(ORT_NATIVE_PATH_PROPERTY) == null) {
+      Path dir = onnxRuntimeDir(cache);
+      extractOnnxRuntime(dir);
+      System.setProperty(ORT_NATIVE_PATH_PROPERTY, dir.toString());
+    }
+    if (System.getenv(DJL_CACHE_DIR_PROPERTY) == null && System.getProperty(DJL_CACHE_DIR_PROPERTY) == null) {
+      System.setProperty(DJL_CACHE_DIR_PROPERTY, cache.resolve("djl").toString());
+    }
+    if (System.getenv("DJL_OFFLINE") == null && System.getProperty(DJL_OFFLINE_PROPERTY) == null) {
+      System.setProperty(DJL_OFFLINE_PROPERTY, "true");
+    }
+    prepared = true;
+  }
+
+  /** {@code cidx.cache.dir}, else {@code $XDG_CACHE_HOME/cidx}, else {@code ~/.cache/cidx}. */
+  static Path cacheDir() {
+    String override = System.getProperty(CACHE_DIR_PROPERTY);
+    if (override != null && !override.isBlank()) {
+      return Path.of(override).toAbsolutePath();
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    // The XDG spec says a relative value is invalid and must be ignored.
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "cidx");
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "cidx");
+  }
+
+  static Path onnxRuntimeDir(Path cache) {
+    String version = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+    return cache.resolve("native")
+        .resolve("onnxruntime-" + (version == null ? "unversioned" : version))
+        .resolve(onnxRuntimePlatform());
+  }
+
+  /** The directory name ONNX Runtime's jar uses under {@code /ai/onnxruntime/native/}. */
+  private static String onnxRuntimePlatform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String osPart = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win" : "linux";
+    String archPart = arch.equals("amd64") || arch.equals("x86_64") ? "x64"
+        : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
+    return osPart + "-" + archPart;
+  }
+
+  private static void extractOnnxRuntime(Path dir) {
+    String platform = dir.getFileName().toString();
+    try {
+      Files.createDirectories(dir);
+      for (String library : List.of("onnxruntime", "onnxruntime4j_jni")) {
+        String fileName = System.mapLibraryName(library).replace(".jnilib", ".dylib");
+        String resource = "/ai/onnxruntime/native/" + platform + "/" + fileName;
+        URL url = NativeLibraries.class.getResource(resource);
+        if (url == null) {
+          throw new EmbeddingException("ONNX Runtime has no native library for " + platform
+              + " (missing " + resource + " on the class path)");
+        }
+        extractOnce(url, dir.resolve(fileName));
+      }
+    } catch (IOException e) {
+      throw new EmbeddingException("cannot unpack ONNX Runtime into " + dir + ": " + e.getMessage()
+          + " (set -D" + CACHE_DIR_PROPERTY + " to a writable directory)", e);
+    }
+  }
+
+  /** Copies {@code url} to {@code target} unless a file of the same size is already there. */
+  static void extractOnce(URL url, Path target) throws IOException {
+    URLConnection connection = url.openConnection();
+    connection.setUseCaches(false);
+    long expected = connection.getContentLengthLong();
+    if (Files.isRegularFile(target) && (expected < 0 || Files.size(target) == expected)) {
+      return;
+    }
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+    try {
+      try (InputStream in = connection.getInputStream()) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        try {
+          Files.move(tmp, target);
+        } catch (FileAlreadyExistsException raced) {
+          // Another process finished first with the same bytes; keep its file.
+        }
+      }
+    } finally {
+      Files.deleteIfExists(tmp); // a no-op once the rename succeeded
+    }
+  }
+}
