@@ -55,8 +55,8 @@ public final class Cli {
     cmd.setErr(new PrintWriter(context.err(), true));
     cmd.setColorScheme(CommandLine.Help.defaultColorScheme(
         context.terminal().color() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
-    cmd.setExitCodeOnInvalidInput(ERROR);
-    cmd.setExitCodeOnExecutionException(ERROR);
+    cmd.getCommandSpec().exitCodeOnInvalidInput(ERROR);
+    cmd.getCommandSpec().exitCodeOnExecutionException(ERROR);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();

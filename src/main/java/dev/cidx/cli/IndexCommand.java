@@ -61,9 +61,9 @@ final class IndexCommand implements Callable<Integer> {
         ctx.err().printf("cancelled: the last committed index is unchanged; %d chunks embedded so far will be reused%n",
             run.chunksEmbedded());
       } else {
-        ctx.out().printf("indexed %d of %d files (%d changed, %d deleted): %d chunks, %d embedded, %d reused, %.1f s%n",
-            run.filesIndexed(), run.filesScanned(), run.filesChanged(), run.filesDeleted(), run.chunksTotal(),
-            run.chunksEmbedded(), run.chunksReused(), run.seconds());
+        ctx.out().printf("%d files scanned, %d indexed, %d deleted: %d chunks in the index, %d embedded, %d reused (%.1f s)%n",
+            run.filesScanned(), run.filesIndexed(), run.filesDeleted(), run.chunksTotal(), run.chunksEmbedded(),
+            run.chunksReused(), run.seconds());
       }
       return run.cancelled() ? Cli.ERROR : Cli.FOUND;
     } catch (IndexException e) {

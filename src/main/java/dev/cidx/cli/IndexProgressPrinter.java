@@ -47,6 +47,7 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
     private final PrintStream err;
     private long lastPrint;
     private Snapshot last;
+    private int printedEmbedded;
 
     Lines(PrintStream err) {
       this.err = err;
@@ -63,13 +64,14 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
     }
 
     private void print(Snapshot p) {
+      printedEmbedded = p.chunksEmbedded();
       err.printf("indexing: %d/%d files, %d/%d chunks embedded, %.1f chunks/s, ETA %s%n", p.filesDone(),
           p.filesToIndex(), p.chunksEmbedded(), p.chunksToEmbed(), p.chunksPerSecond(), eta(p));
     }
 
     @Override
     public void close() {
-      if (last != null && last.chunksToEmbed() > 0 && lastPrint != 0) {
+      if (last != null && lastPrint != 0 && last.chunksEmbedded() > printedEmbedded) {
         print(last);
       }
       last = null;

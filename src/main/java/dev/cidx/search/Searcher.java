@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.search.Query;
 
 /**
  * Runs semantic, full-text and hybrid queries over one {@link IndexSnapshot} with one {@link Embedder}.
@@ -47,7 +48,8 @@ public final class Searcher implements QueryService {
   public QueryResult query(QueryRequest request) throws SearchException {
     long started = System.nanoTime();
     checkModel();
-    ChunkFilter filter = ChunkFilter.from(request, snapshot.paths());
+    ChunkFilter chunkFilter = ChunkFilter.of(request);
+    Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
     int window = fusionWindow(request.limit());
     List<Ranked> ranked = switch (request.mode()) {
       case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit()));
@@ -68,7 +70,7 @@ public final class Searcher implements QueryService {
     return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits);
   }
 
-  private List<Ranked> hybrid(QueryRequest request, ChunkFilter filter, int window) throws SearchException {
+  private List<Ranked> hybrid(QueryRequest request, Query filter, int window) throws SearchException {
     CompletableFuture<List<ScoredDoc>> fts = CompletableFuture.supplyAsync(() -> {
       try {
         return fullText(request, filter, window);
@@ -92,8 +94,8 @@ public final class Searcher implements QueryService {
     return RankFusion.fuse(sem, text);
   }
 
-  private List<ScoredDoc> fullText(QueryRequest request, ChunkFilter filter, int n) throws SearchException {
-    return FullTextSearch.search(snapshot.searcher(), request, filter.query(), n);
+  private List<ScoredDoc> fullText(QueryRequest request, Query filter, int n) throws SearchException {
+    return FullTextSearch.search(snapshot.searcher(), request, filter, n);
   }
 
   private void checkModel() throws SearchException {

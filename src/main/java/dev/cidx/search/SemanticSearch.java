@@ -40,7 +40,7 @@ final class SemanticSearch {
   /** A chunk document and its cosine similarity to the query. */
   record Match(int doc, float similarity) {}
 
-  List<Match> search(QueryRequest request, ChunkFilter filter, int n) throws SearchException {
+  List<Match> search(QueryRequest request, Query filter, int n) throws SearchException {
     float[] query = embedder.embedQuery(request.query());
     Optional<FixedBitSet> allowed = allowedDocs(filter);
     VectorStore vectors;
@@ -91,8 +91,7 @@ final class SemanticSearch {
     return all.size() > n ? all.subList(0, n) : all;
   }
 
-  private Optional<FixedBitSet> allowedDocs(ChunkFilter filter) throws SearchException {
-    Query q = filter.query();
+  private Optional<FixedBitSet> allowedDocs(Query q) throws SearchException {
     if (q == null) {
       return Optional.empty();
     }

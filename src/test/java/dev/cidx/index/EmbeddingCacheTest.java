@@ -65,9 +65,11 @@ class EmbeddingCacheTest {
   void compact_keepsLiveEntriesAndSomeRecentDeadOnes() throws Exception {
     Set<Long> live = new HashSet<>();
     try (EmbeddingCache cache = EmbeddingCache.open(file(), "m", 1)) {
+      Map<Long, float[]> all = new java.util.LinkedHashMap<>();
       for (long i = 0; i < 5000; i++) {
-        cache.putAll(Map.of(i, new float[] {i}));
+        all.put(i, new float[] {i});
       }
+      cache.putAll(all);
       for (long i = 0; i < 1000; i++) {
         live.add(i);
       }
