@@ -1,6 +1,8 @@
 package dev.cidx.search;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 /** Picks the lines of a chunk to show under a hit. Stateless. */
@@ -12,8 +14,8 @@ public final class Snippets {
   private Snippets() {}
 
   /**
-   * The window of {@code lines} lines with the most occurrences of {@code terms} (case-insensitive
-   * substrings), its hits centred where several windows tie; the first lines when nothing matches.
+   * The window of {@code lines} lines with the most (length-weighted) occurrences of {@code terms}
+   * (case-insensitive substrings), its hits centred where several windows tie; the first lines when nothing matches.
    * {@code lines == 0} gives empty text.
    */
   public static Snippet extract(String chunkText, int chunkStartLine, List<String> terms, int lines) {
@@ -26,15 +28,21 @@ public final class Snippets {
     String[] all = chunkText.split("\r?\n", -1);
     int count = all.length > 1 && all[all.length - 1].isEmpty() ? all.length - 1 : all.length;
     int size = Math.min(lines, count);
-    int[] hits = new int[count];
+    Set<String> needles = new LinkedHashSet<>();
+    for (String term : terms) {
+      if (!term.isEmpty()) {
+        needles.add(term.toLowerCase(Locale.ROOT));
+      }
+    }
+    long[] hits = new long[count];
     for (int i = 0; i < count; i++) {
-      hits[i] = countHits(all[i].toLowerCase(Locale.ROOT), terms);
+      hits[i] = countHits(all[i].toLowerCase(Locale.ROOT), needles);
     }
     int best = 0;
-    int bestHits = -1;
+    long bestHits = -1;
     int bestOffCentre = Integer.MAX_VALUE;
     for (int start = 0; start + size <= count; start++) {
-      int sum = 0;
+      long sum = 0;
       int first = -1;
       int last = -1;
       for (int i = start; i < start + size; i++) {
@@ -55,15 +63,15 @@ public final class Snippets {
     return new Snippet(String.join("\n", List.of(all).subList(best, best + size)), chunkStartLine + best);
   }
 
-  private static int countHits(String lowerLine, List<String> terms) {
-    int hits = 0;
-    for (String term : terms) {
-      if (term.isEmpty()) {
-        continue;
-      }
-      String needle = term.toLowerCase(Locale.ROOT);
+  /**
+   * Each occurrence weighs its length cubed: a query for {@code parseHeaderLine} must show the line
+   * holding that identifier, not a window with a dozen loose mentions of "header".
+   */
+  private static long countHits(String lowerLine, Set<String> needles) {
+    long hits = 0;
+    for (String needle : needles) {
       for (int at = lowerLine.indexOf(needle); at >= 0; at = lowerLine.indexOf(needle, at + needle.length())) {
-        hits++;
+        hits += (long) needle.length() * needle.length() * needle.length();
       }
     }
     return hits;
