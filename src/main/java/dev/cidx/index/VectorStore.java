@@ -4,6 +4,7 @@ import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.ObjectSerializer;
 import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -101,12 +102,21 @@ public final class VectorStore {
       throw new IllegalArgumentException(
           "vector dimension (" + vector.length + ") must be " + graph.getDimensions());
     }
-    synchronized (graph) {
-      if (graph.size() >= graph.getMaxItemCount()) {
-        graph.resize(graph.getMaxItemCount() * 2);
+    Vector item = new Vector(hash, vector);
+    while (true) {
+      int capacity = graph.getMaxItemCount();
+      try {
+        graph.add(item);
+        return;
+      } catch (SizeLimitExceededException e) {
+        // Removed items keep their slots, so size() alone cannot tell when the graph is full.
+        synchronized (graph) {
+          if (graph.getMaxItemCount() == capacity) {
+            graph.resize(capacity * 2);
+          }
+        }
       }
     }
-    graph.add(new Vector(hash, vector));
   }
 
   public void remove(long hash) {

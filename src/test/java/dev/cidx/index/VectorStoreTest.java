@@ -59,6 +59,23 @@ class VectorStoreTest {
   }
 
   @Test
+  void add_growsPastItsCapacityEvenAfterRemovals() {
+    Random r = new Random(3);
+    VectorStore store = VectorStore.create(8, 16);
+    for (long i = 0; i < 16; i++) {
+      store.add(i, unit(r, 8));
+    }
+    for (long i = 0; i < 8; i++) {
+      store.remove(i);
+    }
+    for (long i = 100; i < 140; i++) {
+      store.add(i, unit(r, 8));
+    }
+    assertThat(store.size()).isEqualTo(48);
+    assertThat(store.contains(139)).isTrue();
+  }
+
+  @Test
   void add_rejectsAVectorOfTheWrongDimension() {
     VectorStore store = VectorStore.create(8, 16);
     assertThatThrownBy(() -> store.add(1, new float[4]))
