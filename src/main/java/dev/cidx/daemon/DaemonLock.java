@@ -22,6 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * The single-instance lock of one repository's daemon, and the only code that ever unlinks its socket.
  *
  * <p><b>The socket rule.</b> Only the holder of this lock may delete a socket file, and it deletes only
- * the file it bound itself (same file key, i.e. device and inode, as recorded at bind). Without the lock,
+ * the file it bound itself (same device, inode and modification time as recorded at bind). Without the lock,
  * a starting daemon that finds a socket it cannot connect to might delete it just after another daemon
  * bound it, orphaning a live daemon that no client can reach again. With the lock, a socket found while
  * holding it is stale by definition: its daemon is gone (an advisory lock dies with its process, even
@@ -58,7 +59,7 @@ final class DaemonLock implements AutoCloseable {
   private final Path socketPath;
   private final FileChannel channel;
   private final FileLock lock;
-  /** File key (device, inode) of the socket we bound; null before {@link #bind()}. Guarded by this. */
+  /** Identity ({@link #fileKey}) of the socket we bound; null before {@link #bind()}. Guarded by this. */
   private Object boundSocketKey;
   private boolean closed;
 
@@ -274,9 +275,15 @@ final class DaemonLock implements AutoCloseable {
     }
   }
 
+  /**
+   * What identifies the socket file we bound: its file key (device and inode) and its modification time.
+   * The inode alone is not enough: file systems reuse a deleted file's inode number at once, so a socket
+   * bound by another daemon after ours was deleted (with {@code .code-indexer}, say) may get the same one.
+   * A socket's modification time is set when it is bound and not changed by connections.
+   */
   private static Object fileKey(Path path) throws IOException {
-    Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    return Objects.requireNonNull(key, "file key of " + path);
+    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    return List.of(Objects.requireNonNull(a.fileKey(), "file key of " + path), a.lastModifiedTime());
   }
 
   private static void deleteQuietly(Path path) {
