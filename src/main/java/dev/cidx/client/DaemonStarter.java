@@ -59,9 +59,15 @@ public final class DaemonStarter {
   /** In-process half of the spawn lock: a JVM cannot hold two flocks on one file. */
   private static final Map<Path, ReentrantLock> SPAWN_LOCKS = new ConcurrentHashMap<>();
 
+  /** Starts the daemon process; the real one runs {@code daemonCommand}, tests start one in-process. */
+  interface Spawner {
+    Process spawn() throws IOException;
+  }
+
   private final RepoPaths repo;
   private final DaemonSettings settings;
   private final List<String> daemonCommand;
+  private final Spawner spawner;
   private Duration startupTimeout = Duration.ofSeconds(20);
 
   /**
@@ -69,12 +75,17 @@ public final class DaemonStarter {
    *     dev.cidx.cli.DaemonMain, --repo, ROOT]}
    */
   public DaemonStarter(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand) {
-    this.repo = Objects.requireNonNull(repo, "repo");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.daemonCommand = List.copyOf(daemonCommand);
+    this(repo, settings, daemonCommand, null);
     if (daemonCommand.isEmpty()) {
       throw new IllegalArgumentException("daemonCommand must not be empty");
     }
+  }
+
+  DaemonStarter(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand, Spawner spawner) {
+    this.repo = Objects.requireNonNull(repo, "repo");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.daemonCommand = List.copyOf(daemonCommand);
+    this.spawner = spawner != null ? spawner : this::spawnProcess;
   }
 
   /** The longest a start waits for the new daemon to answer (JVM start on a busy machine). */
@@ -198,7 +209,7 @@ public final class DaemonStarter {
   }
 
   private DaemonClient spawnAndAwait(Path socket, long deadline) throws IOException, DaemonUnavailableException {
-    Process process = spawn();
+    Process process = spawner.spawn();
     int spawns = 1;
     List<Integer> delays = settings.retryDelaysMs().isEmpty() ? List.of(100) : settings.retryDelaysMs();
     int attempt = 0;
@@ -219,13 +230,13 @@ public final class DaemonStarter {
         }
         // Status 0: it found another daemon holding the lock (one stopping, or started by someone else).
         if (spawns < MAX_SPAWNS && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-          process = spawn();
+          process = spawner.spawn();
           spawns++;
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new DaemonUnavailableException("the daemon did not answer within " + startupTimeout.toSeconds()
-            + " s of starting; end of " + repo.logFile() + ":\n" + tail(repo.logFile(), LOG_TAIL_LINES));
+        throw new DaemonUnavailableException("the daemon did not answer within " + seconds(startupTimeout)
+            + " of starting; end of " + repo.logFile() + ":\n" + tail(repo.logFile(), LOG_TAIL_LINES));
       }
     }
   }
@@ -270,7 +281,7 @@ public final class DaemonStarter {
    * to daemon.log. A process started by the JVM is never a process-group leader, so {@code setsid}
    * makes the new session in place instead of forking, and the returned {@link Process} is the daemon.
    */
-  private Process spawn() throws IOException {
+  private Process spawnProcess() throws IOException {
     List<String> command = new ArrayList<>();
     setsid().ifPresent(command::add);
     command.addAll(daemonCommand);
@@ -306,6 +317,10 @@ public final class DaemonStarter {
     } catch (IOException e) {
       return "  (cannot read " + file + ": " + e.getMessage() + ")";
     }
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
   }
 
   private static void pause(Duration d) {
