@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -171,7 +173,8 @@ public final class DaemonStarter {
       throw new DaemonUnavailableException("interrupted while waiting to start the daemon", e);
     }
     try (FileChannel lockChannel = FileChannel.open(repo.dataDir().resolve("daemon.spawn.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
       FileLock spawnLock = acquire(lockChannel, deadline);
       try {
         // Another client may have started a daemon while we waited for the spawn lock.
@@ -285,6 +288,13 @@ public final class DaemonStarter {
     List<String> command = new ArrayList<>();
     setsid().ifPresent(command::add);
     command.addAll(daemonCommand);
+    if (!Files.exists(repo.logFile())) {
+      try {
+        Files.createFile(repo.logFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // created meanwhile by the other side: fine
+      }
+    }
     File log = repo.logFile().toFile();
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(repo.root().toFile())

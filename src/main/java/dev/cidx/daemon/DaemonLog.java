@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -105,6 +106,14 @@ public final class DaemonLog {
 
     private void open() throws IOException {
       Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        // Owner-only, like the socket: error messages may quote queries and paths.
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // created meanwhile by the other side: fine
+        }
+      }
       out = new FileOutputStream(file.toFile(), true); // O_APPEND: lines from the redirected stderr interleave whole
       size = Files.size(file);
     }

@@ -211,9 +211,9 @@ public final class DaemonServer {
       if (l != null) {
         l.close();
       }
-      // 7. Stopped.
-      state.stopped();
+      // 7. Stopped. Logged first: once STOPPED, a shutdown hook waiting for it returns and the JVM halts.
       LOG.info("daemon stopped: " + reason);
+      state.stopped();
     }
   }
 
