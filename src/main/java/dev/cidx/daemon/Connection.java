@@ -40,6 +40,8 @@ final class Connection implements Runnable {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   /** Methods that count as use of the daemon (see {@link DaemonStateCoordinator}). */
   private static final Set<String> ACTIVITY = Set.of(Methods.QUERY, Methods.RUN, Methods.CLEAR_CACHE);
+  /** Methods that only observe: not in flight, no activity (see {@link DaemonStateCoordinator}). */
+  private static final Set<String> OBSERVING = Set.of(Methods.HELLO, Methods.PING, Methods.STATUS);
 
   private final DaemonServer server;
   private final SocketChannel channel;
@@ -152,7 +154,9 @@ final class Connection implements Runnable {
       return true;
     }
     boolean activity = ACTIVITY.contains(method.asText());
-    if (!server.state().beginRequest(activity)) {
+    boolean counted = !OBSERVING.contains(method.asText());
+    boolean accepted = counted ? server.state().beginRequest(activity) : server.state().acceptsRequests();
+    if (!accepted) {
       if (!notification) {
         sendQuietly(JsonLines.error(requestId, ErrorCode.SHUTTING_DOWN,
             "the daemon is shutting down; start a new one and retry"));
@@ -175,7 +179,9 @@ final class Connection implements Runnable {
       currentRequestId = null;
       inRequest = false;
       lastActiveNanos = System.nanoTime();
-      server.state().endRequest(activity);
+      if (counted) {
+        server.state().endRequest(activity);
+      }
     }
     return !broken;
   }

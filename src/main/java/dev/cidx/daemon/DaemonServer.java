@@ -113,7 +113,7 @@ public final class DaemonServer {
     DaemonLock acquired = DaemonLock.tryAcquire(repo).orElse(null);
     if (acquired == null) {
       state.beginStop("another daemon is running");
-      state.stopped();
+      stopNow(); // releases the executors; there is no lock or socket to undo
       throw new DaemonAlreadyRunningException(repo.root().toString(), DaemonLock.holderPid(repo));
     }
     lock = acquired;
@@ -199,7 +199,7 @@ public final class DaemonServer {
       scheduler.shutdownNow();
       // 5. Drop the cache: close the model's native session and the index readers. A query stuck past
       //    the grace period keeps its read lock; then the cache is left to the process's exit.
-      cache.clear("daemon stopping", IN_FLIGHT_GRACE);
+      cache.close(IN_FLIGHT_GRACE);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error ex) {
@@ -212,7 +212,9 @@ public final class DaemonServer {
         l.close();
       }
       // 7. Stopped. Logged first: once STOPPED, a shutdown hook waiting for it returns and the JVM halts.
-      LOG.info("daemon stopped: " + reason);
+      if (l != null) {
+        LOG.info("daemon stopped: " + reason);
+      }
       state.stopped();
     }
   }

@@ -15,8 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * expiry rules read it, and stop waits on it.
  *
  * <p><b>What counts as activity.</b> {@code query}, {@code run} and {@code clear_cache} reset the idle
- * clock. {@code hello}, {@code ping} and {@code status} only observe the daemon, so a monitoring loop
- * does not keep an unused daemon alive; while any request is in flight the daemon is never idle.
+ * clock and are in flight while they run (the daemon is never idle then, and stop waits for them);
+ * {@code shutdown} is in flight but no activity. {@code hello}, {@code ping} and {@code status} only
+ * observe: they are neither, so a monitoring loop does not keep an unused daemon alive and a status
+ * shows the daemon as it is between requests, not busy answering the status itself.
  */
 final class DaemonStateCoordinator {
 
@@ -57,6 +59,16 @@ final class DaemonStateCoordinator {
         lastActivity = clock.instant();
         setState(State.IDLE);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** False once the daemon is stopping: even observing requests are then refused. */
+  boolean acceptsRequests() {
+    lock.lock();
+    try {
+      return state != State.STOPPING && state != State.STOPPED;
     } finally {
       lock.unlock();
     }

@@ -278,6 +278,12 @@ final class IndexCache implements QueryService, AutoCloseable {
     modelLoader.shutdownNow();
   }
 
+  /** Like {@link #close()}, but gives up dropping the cache if queries still run after {@code timeout}. */
+  void close(Duration timeout) {
+    clear("daemon stopping", timeout);
+    modelLoader.shutdownNow();
+  }
+
   /** Closes the entry's index, and its model unless it was carried over into the next entry. */
   private static void closeEntry(Entry e, CacheLoader.Model keptModel) {
     closeQuietly(e.index());

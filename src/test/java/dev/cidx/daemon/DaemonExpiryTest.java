@@ -87,7 +87,8 @@ class DaemonExpiryTest {
       assertThat(status.path("cache").path("loaded").asBoolean()).isFalse();
       assertThat(status.path("cache").path("evictions").asInt()).isEqualTo(1);
       assertThat(status.path("last_expiry_reason").asText()).isEqualTo("idle for 10m 30s (ttl_minutes 10.0)");
-      assertThat(status.path("state").asText()).isEqualTo("busy"); // this status request is in flight
+      assertThat(status.path("state").asText()).isEqualTo("idle"); // a status request is not "busy"
+      assertThat(status.path("idle_seconds").asDouble()).isEqualTo(630.0);
     }
     query();
     assertThat(loader.indexOpens.get()).isEqualTo(2);
