@@ -65,7 +65,7 @@ public final class Launcher {
     CountingOutputStream err = new CountingOutputStream(new FileOutputStream(FileDescriptor.err));
     String problem;
     try (DaemonClient client = new DaemonStarter(repo.get(), config.daemon(), daemonCommand(repo.get())).connect()) {
-      return client.run(new RunParams(argv, cwd.toString(), terminal(env), env), out, err);
+      return client.run(new RunParams(argv, cwd.toString(), terminal(), env), out, err);
     } catch (DaemonUnavailableException e) {
       problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
     } catch (DaemonRpcException e) {
@@ -129,7 +129,7 @@ public final class Launcher {
     return cmd;
   }
 
-  private static TerminalInfo terminal(Map<String, String> env) {
+  private static TerminalInfo terminal() {
     Terminal t = Terminal.detect();
     return new TerminalInfo(t.interactive(), t.color(), Math.max(1, t.columns()));
   }

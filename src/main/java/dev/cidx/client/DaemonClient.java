@@ -11,6 +11,8 @@ import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Methods;
+import dev.cidx.protocol.QueryRequest;
+import dev.cidx.protocol.QueryResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
@@ -114,6 +116,11 @@ public final class DaemonClient implements AutoCloseable {
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new DaemonUnavailableException("unexpected " + method + " result from the daemon: " + e.getMessage(), e);
     }
+  }
+
+  /** Runs a query on the daemon's cached indexes; the result says {@code via: "daemon"}. */
+  public QueryResult query(QueryRequest request) throws DaemonUnavailableException, DaemonRpcException {
+    return call(Methods.QUERY, request, QueryResult.class, DEFAULT_CALL_TIMEOUT);
   }
 
   /**

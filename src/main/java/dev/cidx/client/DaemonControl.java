@@ -88,6 +88,15 @@ public final class DaemonControl {
     return DaemonStarter.awaitSocketGone(repo.socketPath(), timeout) ? StopResult.STOPPED : StopResult.TIMED_OUT;
   }
 
+  /** Stops the running daemon (if any, waiting up to {@code timeout}) and starts a new one. */
+  public static Started restart(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand, Duration timeout)
+      throws DaemonUnavailableException {
+    if (stop(repo, timeout) == StopResult.TIMED_OUT) {
+      throw new DaemonUnavailableException("the running daemon did not stop within " + timeout.toSeconds() + " s");
+    }
+    return start(repo, settings, daemonCommand);
+  }
+
   /** Starts a daemon unless one of this version runs; see {@link DaemonStarter} for the steps. */
   public static Started start(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand)
       throws DaemonUnavailableException {

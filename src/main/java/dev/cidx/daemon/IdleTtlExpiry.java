@@ -38,7 +38,7 @@ final class IdleTtlExpiry implements Expiry {
   static String format(Duration d) {
     long s = d.toSeconds();
     if (s < 60) {
-      return d.toMillis() % 1000 == 0 || s >= 10 ? s + "s" : String.format("%.1fs", d.toMillis() / 1000.0);
+      return d.toMillis() % 1000 == 0 || s >= 10 ? s + "s" : String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     }
     return (s / 60) + "m" + (s % 60 == 0 ? "" : " " + (s % 60) + "s");
   }

@@ -326,6 +326,16 @@ class DaemonServerTest {
   }
 
   @Test
+  void typedQuery_returnsTheResultMarkedAsFromTheDaemon() throws Exception {
+    start();
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      QueryResult r = c.query(QueryRequest.builder("retry").limit(3).build());
+      assertThat(r.query()).isEqualTo("retry");
+      assertThat(r.via()).isEqualTo(QueryResult.VIA_DAEMON);
+    }
+  }
+
+  @Test
   void warmQueries_doNoLoad_andANewIndexCommitReopensOnlyTheSnapshot() throws Exception {
     start();
     query("a");
