@@ -239,6 +239,26 @@ class DaemonProcessIT {
   }
 
   @Test
+  void daemonOfAnotherVersion_isShutDownAndReplaced() throws Exception {
+    RepoPaths repo = repo();
+    Process old = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), OldVersionDaemonMain.class.getName(), repo.root().toString())
+        .redirectErrorStream(true).start();
+    try {
+      assertThat(new String(old.getInputStream().readNBytes("old daemon ready".length()), StandardCharsets.UTF_8))
+          .isEqualTo("old daemon ready");
+      try (DaemonClient c = connect(repo)) {
+        var hello = c.hello();
+        assertThat(hello.matchesCurrentVersion()).isTrue();
+        assertThat(hello.pid()).isNotEqualTo(old.pid());
+      }
+      assertThat(old.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      old.destroyForcibly();
+    }
+  }
+
+  @Test
   void shutdownRequest_stopsTheProcess() throws Exception {
     RepoPaths repo = repo();
     long pid = pingPid(repo);
