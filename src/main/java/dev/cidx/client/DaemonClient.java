@@ -15,6 +15,7 @@ import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,10 +23,13 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -61,25 +65,61 @@ public final class DaemonClient implements AutoCloseable {
     this.selector = selector;
   }
 
-  /**
-   * Connects to the daemon's socket. Unix sockets connect at once or fail at once: a missing file or a
-   * refused connection (no daemon, a stale socket, a daemon stopping) is reported immediately.
-   */
+  /** How long {@link #connect(Path)} waits for a daemon whose accept queue is full. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** {@link #connect(Path, Duration)} with {@link #DEFAULT_CONNECT_TIMEOUT}. */
   public static DaemonClient connect(Path socket) throws DaemonUnavailableException {
+    return connect(socket, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /**
+   * Connects to the daemon's socket. A missing file or a refused connection (no daemon, a stale socket,
+   * a daemon stopping) fails at once. A full accept queue (Linux answers {@code EAGAIN} at once to a
+   * non-blocking connect) is retried until {@code timeout}: the daemon is alive, just busy.
+   */
+  public static DaemonClient connect(Path socket, Duration timeout) throws DaemonUnavailableException {
     Objects.requireNonNull(socket, "socket");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return tryConnect(socket, deadline, timeout);
+      } catch (IOException e) {
+        boolean busy = !(e instanceof ConnectException) && Files.exists(socket, LinkOption.NOFOLLOW_LINKS);
+        if (!busy || System.nanoTime() > deadline) {
+          throw new DaemonUnavailableException("cannot connect to " + socket + ": " + describe(e), e);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+    }
+  }
+
+  private static DaemonClient tryConnect(Path socket, long deadline, Duration timeout)
+      throws IOException, DaemonUnavailableException {
     SocketChannel channel = null;
     Selector selector = null;
     boolean success = false;
     try {
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-      channel.connect(UnixDomainSocketAddress.of(socket));
       channel.configureBlocking(false);
       selector = Selector.open();
+      if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+        SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+        while (!channel.finishConnect()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new DaemonUnavailableException("cannot connect to " + socket + ": no accept within "
+                + timeout.toMillis() + " ms");
+          }
+          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          selector.selectedKeys().clear();
+        }
+        key.cancel();
+        selector.selectNow(); // flush the cancelled key before registering again
+      }
       channel.register(selector, SelectionKey.OP_READ);
       success = true;
       return new DaemonClient(socket, channel, selector);
-    } catch (IOException e) {
-      throw new DaemonUnavailableException("cannot connect to " + socket + ": " + describe(e), e);
     } finally {
       if (!success) {
         closeQuietly(selector);

@@ -55,6 +55,9 @@ final class DaemonLock implements AutoCloseable {
   private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> OWNER_RWX = PosixFilePermissions.fromString("rwx------");
 
+  /** Connections the kernel queues before accept: a burst of clients must not be refused (EAGAIN). */
+  static final int BACKLOG = 256;
+
   private final RepoPaths repo;
   private final Path socketPath;
   private final FileChannel channel;
@@ -162,7 +165,7 @@ final class DaemonLock implements AutoCloseable {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     boolean success = false;
     try {
-      server.bind(UnixDomainSocketAddress.of(tempSocket));
+      server.bind(UnixDomainSocketAddress.of(tempSocket), BACKLOG);
       Files.setPosixFilePermissions(tempSocket, OWNER_RW);
       try {
         Files.move(tempSocket, socketPath, StandardCopyOption.ATOMIC_MOVE);

@@ -32,6 +32,36 @@ class DaemonClientTest {
   }
 
   @Test
+  void connect_toAStaleSocket_failsAtOnce() throws Exception {
+    Path socket = root.resolve("stale.sock");
+    try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+    }
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> DaemonClient.connect(socket, Duration.ofSeconds(30)))
+        .isInstanceOf(DaemonUnavailableException.class)
+        .hasMessage("cannot connect to " + socket + ": Connection refused");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void connect_toADaemonThatDoesNotAccept_retriesUntilTheTimeout() throws Exception {
+    Path socket = root.resolve("busy.sock");
+    List<DaemonClient> queued = new java.util.ArrayList<>();
+    try (var busy = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      busy.bind(java.net.UnixDomainSocketAddress.of(socket), 1);
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 10; i++) {
+          queued.add(DaemonClient.connect(socket, Duration.ofMillis(200)));
+        }
+      }).isInstanceOf(DaemonUnavailableException.class).hasMessageStartingWith("cannot connect to " + socket);
+      assertThat(queued).isNotEmpty(); // the queue took some before it was full
+    } finally {
+      queued.forEach(DaemonClient::close);
+    }
+  }
+
+  @Test
   void call_timesOutOnASilentDaemon_andTheConnectionIsThenUnusable() throws Exception {
     Path socket = root.resolve("s.sock");
     try (FakeDaemon fake = new FakeDaemon(socket, r -> FakeDaemon.Reply.silence());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 
@@ -30,13 +31,18 @@ public final class TestRepo {
     writeRaw(repo, config.toJson());
   }
 
+  /**
+   * Replaces the config file atomically (as {@code CidxConfig.save} does), so a poll never sees it half
+   * written, with a modification time later than the previous one's.
+   */
   public static void writeRaw(RepoPaths repo, String text) throws IOException {
     Path file = repo.configFile();
     FileTime before = Files.exists(file) ? Files.getLastModifiedTime(file) : FileTime.from(Instant.EPOCH);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    FileTime after = Files.getLastModifiedTime(file);
-    if (after.compareTo(before) <= 0) {
-      Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusMillis(10)));
+    Path tmp = file.resolveSibling("config.json.test-tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    if (Files.getLastModifiedTime(tmp).compareTo(before) <= 0) {
+      Files.setLastModifiedTime(tmp, FileTime.from(before.toInstant().plusMillis(10)));
     }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }
