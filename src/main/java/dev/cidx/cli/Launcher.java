@@ -1,5 +1,185 @@
 package dev.cidx.cli;
 
+import dev.cidx.client.DaemonClient;
+import dev.cidx.client.DaemonRpcException;
+import dev.cidx.client.DaemonStarter;
+import dev.cidx.client.DaemonUnavailableException;
+import dev.cidx.config.CidxConfig;
+import dev.cidx.config.ConfigException;
+import dev.cidx.config.RepoLocator;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.Messages.RunParams;
+import dev.cidx.protocol.Messages.TerminalInfo;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The process entry point of {@code bin/cidx}.
+ *
+ * <p><b>The fast path</b>, for {@code cidx query ...}: find the repository, read its config and, when the
+ * daemon is enabled, forward the whole command line to the daemon (starting it if needed), print what it
+ * prints and exit with its exit code. It reads only what it needs for that from the arguments: the
+ * command name, {@code --path DIR} (or {@code --path=DIR}) and {@code --no-daemon}; the daemon parses
+ * the rest with the same command tree as the standalone path. It loads no picocli, Lucene or ONNX class,
+ * which is what makes a warm query fast.
+ *
+ * <p>Everything else, and any query when there is no repository, the daemon is disabled
+ * ({@code daemon.enabled: false}, {@code --no-daemon}, {@code CIDX_NO_DAEMON=1}) or cannot be reached,
+ * runs in this process through {@link Cli#run}. An unreachable daemon costs one line on stderr.
+ */
 public final class Launcher {
-  public static void main(String[] args) {}
+  private static final String DAEMON_MAIN = "dev.cidx.cli.DaemonMain";
+
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    System.exit(launch(List.of(args), Path.of("").toAbsolutePath(), System.getenv()));
+  }
+
+  static int launch(List<String> argv, Path cwd, Map<String, String> env) {
+    if (!"query".equals(commandName(argv)) || argv.contains("--no-daemon") || "1".equals(env.get("CIDX_NO_DAEMON"))) {
+      return Standalone.run(argv, cwd, env);
+    }
+    Optional<RepoPaths> repo = findRepo(argv, cwd);
+    if (repo.isEmpty()) {
+      return Standalone.run(argv, cwd, env); // it explains that there is no repository
+    }
+    CidxConfig config;
+    try {
+      config = CidxConfig.load(repo.get().configFile());
+    } catch (ConfigException e) {
+      return Standalone.run(argv, cwd, env); // it reports the config error
+    }
+    if (!config.daemon().enabled()) {
+      return Standalone.run(argv, cwd, env);
+    }
+    CountingOutputStream out = new CountingOutputStream(new FileOutputStream(FileDescriptor.out));
+    CountingOutputStream err = new CountingOutputStream(new FileOutputStream(FileDescriptor.err));
+    String problem;
+    try (DaemonClient client = new DaemonStarter(repo.get(), config.daemon(), daemonCommand(repo.get())).connect()) {
+      return client.run(new RunParams(argv, cwd.toString(), terminal(), env), out, err);
+    } catch (DaemonUnavailableException e) {
+      problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
+    } catch (DaemonRpcException e) {
+      problem = "daemon error (" + firstLine(e.getMessage()) + ")";
+    }
+    if (out.count > 0 || err.count > 0) {
+      // Part of the output is printed already: running again would print it twice.
+      System.err.println("cidx: " + problem + " after the command had started; see " + repo.get().logFile());
+      return 2;
+    }
+    System.err.println("cidx: " + problem + "; running standalone");
+    return Standalone.run(argv, cwd, env);
+  }
+
+  /** The first argument that is neither an option nor the value of {@code --path}: the command's name. */
+  static String commandName(List<String> argv) {
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--path")) {
+        i++;
+      } else if (a.equals("--")) {
+        return i + 1 < argv.size() ? argv.get(i + 1) : null;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The repository of {@code --path DIR} / {@code --path=DIR} (the last one wins), else of the working directory. */
+  static Optional<RepoPaths> findRepo(List<String> argv, Path cwd) {
+    Path start = cwd;
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--path") && i + 1 < argv.size()) {
+        start = cwd.resolve(argv.get(++i));
+      } else if (a.startsWith("--path=")) {
+        start = cwd.resolve(a.substring("--path=".length()));
+      }
+    }
+    return RepoLocator.find(start);
+  }
+
+  /**
+   * This JVM's java binary and class path running {@code DaemonMain}. Extra JVM options for the daemon
+   * may be given in {@code CIDX_DAEMON_JAVA_OPTS} (split at spaces).
+   */
+  static List<String> daemonCommand(RepoPaths repo) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    String opts = System.getenv("CIDX_DAEMON_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(DAEMON_MAIN);
+    cmd.add("--repo");
+    cmd.add(repo.root().toString());
+    return cmd;
+  }
+
+  private static TerminalInfo terminal() {
+    Terminal t = Terminal.detect();
+    return new TerminalInfo(t.interactive(), t.color(), Math.max(1, t.columns()));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown reason";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** Counts what passes through, so a failure after output began is not retried standalone. */
+  private static final class CountingOutputStream extends OutputStream {
+    private final OutputStream out;
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      count++;
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      count += len;
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+  }
+
+  /**
+   * The in-process path. A class of its own so that the fast path never loads {@link Cli} (and with it
+   * picocli): the JVM resolves it only when this method first runs.
+   */
+  static final class Standalone {
+    private Standalone() {}
+
+    static int run(List<String> argv, Path cwd, Map<String, String> env) {
+      PrintStream out = System.out;
+      PrintStream err = System.err;
+      return Cli.run(argv, new Cli.Context(cwd, env, Terminal.detect(), out, err, Optional.empty()));
+    }
+  }
 }

@@ -1,0 +1,154 @@
+package dev.cidx.cli;
+
+import dev.cidx.config.ConfigException;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.daemon.CommandRunner;
+import dev.cidx.daemon.DaemonAlreadyRunningException;
+import dev.cidx.daemon.DaemonLog;
+import dev.cidx.daemon.DaemonServer;
+import dev.cidx.daemon.SearchCacheLoader;
+import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingModel;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon process: {@code java -cp CLASSPATH dev.cidx.cli.DaemonMain --repo ROOT [--foreground]}.
+ *
+ * <p>Normally started detached by the client ({@code DaemonStarter}), with stdout and stderr appended to
+ * {@code .code-indexer/daemon.log}; then it ignores SIGINT and SIGHUP, which belong to the terminal it was
+ * started from. With {@code --foreground} it also logs to stderr and stops on Ctrl-C.
+ *
+ * <p>It lives in {@code cli} because it gives the daemon the command tree ({@link Cli#run}) as a
+ * {@link CommandRunner}, which the daemon package cannot import. Exit status: 0 after a clean stop or when
+ * another daemon already serves the repository; 1 when it cannot start; 2 on bad arguments.
+ */
+public final class DaemonMain {
+  private DaemonMain() {}
+
+  public static void main(String[] args) {
+    // Before anything logs: keep the log working while shutdown hooks run (see DaemonLog.Manager).
+    System.setProperty("java.util.logging.manager", DaemonLog.Manager.class.getName());
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Path root = null;
+    boolean foreground = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--repo" -> {
+          if (i + 1 == args.length) {
+            return usage("--repo needs a directory");
+          }
+          root = Path.of(args[++i]);
+        }
+        case "--foreground" -> foreground = true;
+        default -> {
+          if (args[i].startsWith("--repo=")) {
+            root = Path.of(args[i].substring("--repo=".length()));
+          } else {
+            return usage("unknown argument: " + args[i]);
+          }
+        }
+      }
+    }
+    if (root == null) {
+      return usage("--repo is required");
+    }
+    RepoPaths repo = new RepoPaths(root);
+    if (!Files.isDirectory(repo.dataDir())) {
+      System.err.println("cidx daemon: " + repo.root() + " has no " + RepoPaths.DATA_DIR + " directory; run `cidx init` there");
+      return 1;
+    }
+    try {
+      DaemonLog.install(repo, foreground);
+    } catch (IOException e) {
+      System.err.println("cidx daemon: cannot open " + repo.logFile() + ": " + e.getMessage());
+      return 1;
+    }
+    Logger log = Logger.getLogger(DaemonMain.class.getName());
+    if (!foreground) {
+      ignoreTerminalSignals(log);
+    }
+    DaemonServer server = DaemonServer.builder(repo)
+        .commandRunner(DaemonMain::runCommand)
+        .cacheLoader(new SearchCacheLoader(repo, DaemonMain::openEmbedder))
+        .build();
+    try {
+      server.start();
+    } catch (DaemonAlreadyRunningException e) {
+      log.info("not starting: " + e.getMessage());
+      System.err.println("cidx daemon: " + e.getMessage());
+      return 0;
+    } catch (ConfigException | IOException | RuntimeException e) {
+      log.log(Level.SEVERE, "cannot start the daemon", e);
+      System.err.println("cidx daemon: cannot start: " + e.getMessage());
+      return 1;
+    }
+    // SIGTERM, and SIGINT in the foreground: stop gracefully (the JVM runs shutdown hooks on both).
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop("signal (SIGTERM or SIGINT)"), "cidx-shutdown"));
+    try {
+      server.awaitStopped();
+    } catch (InterruptedException e) {
+      server.stop("interrupted");
+    }
+    return 0;
+  }
+
+  /** Runs a forwarded command line through the same command tree as the standalone CLI. */
+  static int runCommand(CommandRunner.Invocation inv) {
+    Terminal terminal = new Terminal(inv.terminal().interactive(), inv.terminal().color(), inv.terminal().columns());
+    return Cli.run(inv.argv(), new Cli.Context(inv.cwd(), inv.env(), terminal, inv.out(), inv.err(),
+        Optional.of(inv.queries())));
+  }
+
+  /**
+   * Opens the ONNX embedder.
+   * TODO(integrator): once wip/embed is merged, replace the reflection with {@code OnnxEmbedder.open(model)}
+   * (and pass {@code OnnxEmbedder::open} to the SearchCacheLoader directly).
+   */
+  static Embedder openEmbedder(EmbeddingModel model) {
+    try {
+      Class<?> onnx = Class.forName("dev.cidx.embed.OnnxEmbedder");
+      return (Embedder) onnx.getMethod("open", EmbeddingModel.class).invoke(null, model);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("cannot open the embedding model " + model.modelName() + ": " + cause, cause);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this build has no ONNX embedder (dev.cidx.embed.OnnxEmbedder)", e);
+    }
+  }
+
+  /**
+   * A detached daemon was started from some terminal; Ctrl-C and hang-up there are not meant for it.
+   * {@code setsid} already moved it to its own session; this covers systems without setsid.
+   */
+  @SuppressWarnings("removal")
+  private static void ignoreTerminalSignals(Logger log) {
+    for (String name : new String[] {"INT", "HUP"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        log.fine("cannot ignore SIG" + name + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static int usage(String problem) {
+    System.err.println("cidx daemon: " + problem);
+    System.err.println("usage: java -cp CLASSPATH dev.cidx.cli.DaemonMain --repo DIR [--foreground]");
+    return 2;
+  }
+}

@@ -1,0 +1,317 @@
+package dev.cidx.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cidx.protocol.ErrorCode;
+import dev.cidx.protocol.JsonLines;
+import dev.cidx.protocol.JsonLines.Frame;
+import dev.cidx.protocol.Messages;
+import dev.cidx.protocol.Messages.HelloParams;
+import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.OutputParams;
+import dev.cidx.protocol.Messages.RunParams;
+import dev.cidx.protocol.Methods;
+import dev.cidx.protocol.QueryRequest;
+import dev.cidx.protocol.QueryResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * One connection to a daemon. Conversations, as message counts:
+ * <ul>
+ *   <li>{@link #hello()}, {@link #call}: exactly one request, exactly one response (a result or an error).</li>
+ *   <li>{@link #run}: exactly one request, zero or more {@code output} notifications, exactly one response.</li>
+ * </ul>
+ * One connection carries any number of conversations, one after another. A client does not start
+ * daemons; {@link DaemonStarter} does, and {@link DaemonControl} wraps the common calls.
+ *
+ * <p>Failures: {@link DaemonUnavailableException} when the daemon cannot be reached, goes away, is
+ * stopping, or does not answer in time (the connection is then unusable: close it); {@link DaemonRpcException}
+ * when it answered with an error (the connection stays usable). A client never deletes a socket.
+ *
+ * <p>Not thread-safe: one conversation at a time per client.
+ */
+public final class DaemonClient implements AutoCloseable {
+  /** How long a call waits for its response by default. Queries that load the cache take a few seconds. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path socket;
+  private final SocketChannel channel;
+  private final Selector selector;
+  private final JsonLines.Decoder decoder = new JsonLines.Decoder(JsonLines.MAX_RESPONSE_BYTES);
+  private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+  private long nextId = 1;
+  private boolean broken;
+
+  private DaemonClient(Path socket, SocketChannel channel, Selector selector) {
+    this.socket = socket;
+    this.channel = channel;
+    this.selector = selector;
+  }
+
+  /** How long {@link #connect(Path)} waits for a daemon whose accept queue is full. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** {@link #connect(Path, Duration)} with {@link #DEFAULT_CONNECT_TIMEOUT}. */
+  public static DaemonClient connect(Path socket) throws DaemonUnavailableException {
+    return connect(socket, DEFAULT_CONNECT_TIMEOUT);
+  }
+
+  /**
+   * Connects to the daemon's socket. A missing file or a refused connection (no daemon, a stale socket,
+   * a daemon stopping) fails at once. A full accept queue (Linux answers {@code EAGAIN} at once to a
+   * non-blocking connect) is retried until {@code timeout}: the daemon is alive, just busy.
+   */
+  public static DaemonClient connect(Path socket, Duration timeout) throws DaemonUnavailableException {
+    Objects.requireNonNull(socket, "socket");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return tryConnect(socket, deadline, timeout);
+      } catch (IOException e) {
+        boolean busy = !(e instanceof ConnectException) && Files.exists(socket, LinkOption.NOFOLLOW_LINKS);
+        if (!busy || System.nanoTime() > deadline) {
+          throw new DaemonUnavailableException("cannot connect to " + socket + ": " + describe(e), e);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+    }
+  }
+
+  private static DaemonClient tryConnect(Path socket, long deadline, Duration timeout)
+      throws IOException, DaemonUnavailableException {
+    SocketChannel channel = null;
+    Selector selector = null;
+    boolean success = false;
+    try {
+      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      channel.configureBlocking(false);
+      selector = Selector.open();
+      if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+        SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+        while (!channel.finishConnect()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new DaemonUnavailableException("cannot connect to " + socket + ": no accept within "
+                + timeout.toMillis() + " ms");
+          }
+          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          selector.selectedKeys().clear();
+        }
+        key.cancel();
+        selector.selectNow(); // flush the cancelled key before registering again
+      }
+      channel.register(selector, SelectionKey.OP_READ);
+      success = true;
+      return new DaemonClient(socket, channel, selector);
+    } finally {
+      if (!success) {
+        closeQuietly(selector);
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** The version handshake. Compare with {@link HelloResult#matchesCurrentVersion()}. */
+  public HelloResult hello() throws DaemonUnavailableException, DaemonRpcException {
+    return call(Methods.HELLO, HelloParams.current(), HelloResult.class, Duration.ofSeconds(10));
+  }
+
+  /** Calls {@code method} and returns its {@code result}. */
+  public JsonNode call(String method, Object params) throws DaemonUnavailableException, DaemonRpcException {
+    return call(method, params, DEFAULT_CALL_TIMEOUT);
+  }
+
+  public JsonNode call(String method, Object params, Duration timeout)
+      throws DaemonUnavailableException, DaemonRpcException {
+    return exchange(method, params, timeout, null);
+  }
+
+  /** Calls {@code method} and converts its result to {@code type} (a record from {@code protocol}). */
+  public <T> T call(String method, Object params, Class<T> type, Duration timeout)
+      throws DaemonUnavailableException, DaemonRpcException {
+    JsonNode result = call(method, params, timeout);
+    try {
+      return JsonLines.MAPPER.treeToValue(result, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new DaemonUnavailableException("unexpected " + method + " result from the daemon: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs a query on the daemon's cached indexes; the result says {@code via: "daemon"}. */
+  public QueryResult query(QueryRequest request) throws DaemonUnavailableException, DaemonRpcException {
+    return call(Methods.QUERY, request, QueryResult.class, DEFAULT_CALL_TIMEOUT);
+  }
+
+  /**
+   * Runs a command line in the daemon, writing its output to {@code stdout} and {@code stderr} as it
+   * arrives, and returns its exit code. Waits as long as the command runs.
+   */
+  public int run(RunParams params, OutputStream stdout, OutputStream stderr)
+      throws DaemonUnavailableException, DaemonRpcException {
+    JsonNode result = exchange(Methods.RUN, params, null, output -> {
+      OutputStream target = OutputParams.STDERR.equals(output.stream()) ? stderr : stdout;
+      try {
+        target.write(output.text().getBytes(StandardCharsets.UTF_8));
+        target.flush();
+      } catch (IOException e) {
+        // our own stdout is closed (e.g. `cidx query ... | head`): keep reading to the end
+      }
+    });
+    return result.path("exit_code").asInt(2);
+  }
+
+  private JsonNode exchange(String method, Object params, Duration timeout, Consumer<OutputParams> onOutput)
+      throws DaemonUnavailableException, DaemonRpcException {
+    if (broken) {
+      throw new DaemonUnavailableException("the connection to the daemon was lost earlier");
+    }
+    long id = nextId++;
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    try {
+      write(JsonLines.encode(JsonLines.request(id, method, params)), deadline);
+      while (true) {
+        JsonNode message = readMessage(deadline, method);
+        JsonNode messageId = message.get("id");
+        if (messageId == null || messageId.isNull() && message.has("method")) {
+          if (onOutput != null && Methods.OUTPUT.equals(message.path("method").asText())) {
+            onOutput.accept(JsonLines.MAPPER.treeToValue(message.get("params"), OutputParams.class));
+          }
+          continue; // other notifications are for future versions
+        }
+        if (messageId.isNull()) {
+          // An error the daemon could not tie to a request: too large, unparseable. It closes the connection.
+          throw rpcError(message, method);
+        }
+        if (messageId.asLong() != id) {
+          continue; // the answer to an earlier request that timed out
+        }
+        if (message.has("error")) {
+          throw rpcError(message, method);
+        }
+        return message.path("result");
+      }
+    } catch (DaemonUnavailableException e) {
+      broken = true;
+      throw e;
+    } catch (IOException e) {
+      broken = true;
+      throw new DaemonUnavailableException("connection to the daemon lost during " + method + ": " + describe(e), e);
+    }
+  }
+
+  private DaemonRpcException rpcError(JsonNode message, String method) throws DaemonUnavailableException {
+    int code = message.path("error").path("code").asInt(ErrorCode.INTERNAL_ERROR.code());
+    String text = message.path("error").path("message").asText("error without a message");
+    if (code == ErrorCode.SHUTTING_DOWN.code()) {
+      throw new DaemonUnavailableException("the daemon is shutting down");
+    }
+    return new DaemonRpcException(code, text);
+  }
+
+  private void write(byte[] bytes, long deadline) throws IOException, DaemonUnavailableException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    SelectionKey key = channel.keyFor(selector);
+    while (buffer.hasRemaining()) {
+      if (channel.write(buffer) == 0) {
+        key.interestOps(SelectionKey.OP_WRITE);
+        try {
+          await(deadline, "sending the request");
+        } finally {
+          key.interestOps(SelectionKey.OP_READ);
+        }
+      }
+    }
+  }
+
+  private JsonNode readMessage(long deadline, String method) throws IOException, DaemonUnavailableException {
+    while (true) {
+      Frame frame = decoder.next();
+      if (frame instanceof Frame.Line line) {
+        if (line.bytes().length == 0) {
+          continue;
+        }
+        try {
+          return JsonLines.MAPPER.readTree(line.bytes());
+        } catch (JsonProcessingException e) {
+          throw new DaemonUnavailableException("the daemon sent a line that is not JSON: " + e.getOriginalMessage(), e);
+        }
+      }
+      if (frame instanceof Frame.TooLarge tooLarge) {
+        throw new DaemonUnavailableException("the daemon's answer to " + method + " is too large ("
+            + tooLarge.bytes() + " bytes > " + JsonLines.MAX_RESPONSE_BYTES + ")");
+      }
+      readBuffer.clear();
+      int n = channel.read(readBuffer);
+      if (n < 0) {
+        throw new DaemonUnavailableException("the daemon closed the connection during " + method);
+      }
+      if (n == 0) {
+        await(deadline, "waiting for the answer to " + method);
+        continue;
+      }
+      readBuffer.flip();
+      decoder.feed(readBuffer);
+    }
+  }
+
+  private void await(long deadline, String what) throws IOException, DaemonUnavailableException {
+    long remaining = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
+    if (deadline != Long.MAX_VALUE && remaining <= 0) {
+      throw new DaemonUnavailableException("no answer from the daemon in time (" + what + ")");
+    }
+    // select(0) waits without a limit; otherwise at least 1 ms so that a rounding to 0 does not mean "forever"
+    selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+    selector.selectedKeys().clear();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(selector);
+    closeQuietly(channel);
+  }
+
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // nothing left to release
+      }
+    }
+  }
+
+  /** For {@link DaemonControl}: the status result as a record. */
+  static Messages.StatusResult toStatus(JsonNode node) throws DaemonUnavailableException {
+    try {
+      return JsonLines.MAPPER.treeToValue(node, Messages.StatusResult.class);
+    } catch (JsonProcessingException e) {
+      throw new DaemonUnavailableException("unexpected status from the daemon: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,343 @@
+package dev.cidx.client;
+
+import dev.cidx.config.DaemonSettings;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Methods;
+import dev.cidx.protocol.Version;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * Connects to a repository's daemon, starting one if there is none, and makes sure it runs this cidx
+ * version. The bounded retry loop of the client side:
+ * <ol>
+ *   <li>Connect and {@code hello}. A matching daemon: done.</li>
+ *   <li>A daemon of another version: ask it to {@code shutdown}, wait (at most
+ *       {@link #OLD_DAEMON_STOP_TIMEOUT}) until its socket is gone, then go on as if there were none.</li>
+ *   <li>No daemon (or one stopping): take the spawn lock ({@code .code-indexer/daemon.spawn.lock}, an
+ *       {@code flock}, plus an in-process lock), so that of many clients starting at once exactly one
+ *       spawns; connect again (another client may have started one meanwhile); else spawn the daemon
+ *       detached and wait until {@code ping} answers, pausing {@code retry_delays_ms} between attempts
+ *       (waking early to try when the socket file appears).</li>
+ *   <li>If the spawned process exits with an error, fail with the end of daemon.log. If it exits with 0,
+ *       it found another daemon holding the lock (say, one still stopping): keep waiting, and spawn again
+ *       (at most {@link #MAX_SPAWNS} times) if nobody answers.</li>
+ *   <li>Give up after {@link #startupTimeout}: {@link DaemonUnavailableException}, and the caller runs
+ *       standalone.</li>
+ * </ol>
+ * The starter never deletes a socket; only the daemon holding the lock may.
+ *
+ * <p>The daemon's command line comes from the caller ({@code java -cp ... dev.cidx.cli.DaemonMain
+ * --repo ROOT}); this package does not know the CLI.
+ */
+public final class DaemonStarter {
+  /** How long to wait for a daemon of another version to go away after asking it to shut down. */
+  public static final Duration OLD_DAEMON_STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** The most daemon processes one {@link #connect()} spawns. */
+  public static final int MAX_SPAWNS = 3;
+  private static final int LOG_TAIL_LINES = 20;
+  /** In-process half of the spawn lock: a JVM cannot hold two flocks on one file. */
+  private static final Map<Path, ReentrantLock> SPAWN_LOCKS = new ConcurrentHashMap<>();
+
+  /** Starts the daemon process; the real one runs {@code daemonCommand}, tests start one in-process. */
+  interface Spawner {
+    Process spawn() throws IOException;
+  }
+
+  private final RepoPaths repo;
+  private final DaemonSettings settings;
+  private final List<String> daemonCommand;
+  private final Spawner spawner;
+  private Duration startupTimeout = Duration.ofSeconds(20);
+
+  /**
+   * @param daemonCommand the daemon's command line, e.g. {@code [/usr/bin/java, -cp, CP,
+   *     dev.cidx.cli.DaemonMain, --repo, ROOT]}
+   */
+  public DaemonStarter(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand) {
+    this(repo, settings, daemonCommand, null);
+    if (daemonCommand.isEmpty()) {
+      throw new IllegalArgumentException("daemonCommand must not be empty");
+    }
+  }
+
+  DaemonStarter(RepoPaths repo, DaemonSettings settings, List<String> daemonCommand, Spawner spawner) {
+    this.repo = Objects.requireNonNull(repo, "repo");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.daemonCommand = List.copyOf(daemonCommand);
+    this.spawner = spawner != null ? spawner : this::spawnProcess;
+  }
+
+  /** The longest a start waits for the new daemon to answer (JVM start on a busy machine). */
+  public DaemonStarter startupTimeout(Duration timeout) {
+    this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+    return this;
+  }
+
+  /** A connection to a daemon of this cidx version, started if needed. The caller closes it. */
+  public DaemonClient connect() throws DaemonUnavailableException {
+    Path socket = repo.socketPath();
+    try {
+      DaemonClient client = DaemonClient.connect(socket);
+      HelloResult hello = helloOrClose(client);
+      if (hello.matchesCurrentVersion()) {
+        return client;
+      }
+      replaceOldDaemon(client, hello);
+    } catch (DaemonUnavailableException e) {
+      // no daemon, a stale socket or one stopping: start one below
+    }
+    DaemonClient client = startAndConnect();
+    HelloResult hello = helloOrClose(client);
+    if (!hello.matchesCurrentVersion()) {
+      client.close();
+      throw new DaemonUnavailableException("the daemon started for " + repo.root() + " runs cidx "
+          + hello.cidxVersion() + " (protocol " + hello.protocolVersion() + "), this is " + Version.CIDX
+          + " (protocol " + Version.PROTOCOL + ")");
+    }
+    return client;
+  }
+
+  private static HelloResult helloOrClose(DaemonClient client) throws DaemonUnavailableException {
+    boolean success = false;
+    try {
+      HelloResult hello = client.hello();
+      success = true;
+      return hello;
+    } catch (DaemonRpcException e) {
+      throw new DaemonUnavailableException("the daemon rejected the handshake: " + e.getMessage(), e);
+    } finally {
+      if (!success) {
+        client.close();
+      }
+    }
+  }
+
+  /** Asks a daemon of another version to stop and waits until its socket is gone. */
+  private void replaceOldDaemon(DaemonClient client, HelloResult hello) throws DaemonUnavailableException {
+    try (client) {
+      client.call(Methods.SHUTDOWN, null, Duration.ofSeconds(5));
+    } catch (DaemonRpcException | DaemonUnavailableException e) {
+      // it may be stopping already; wait for the socket either way
+    }
+    if (!awaitSocketGone(repo.socketPath(), OLD_DAEMON_STOP_TIMEOUT)) {
+      throw new DaemonUnavailableException("the daemon (pid " + hello.pid() + ") of cidx " + hello.cidxVersion()
+          + " did not stop within " + OLD_DAEMON_STOP_TIMEOUT.toSeconds() + " s; stop it with `cidx daemon stop`");
+    }
+  }
+
+  /** Waits until the socket file no longer exists; false if it is still there after the timeout. */
+  static boolean awaitSocketGone(Path socket, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      pause(Duration.ofMillis(20));
+    }
+    return true;
+  }
+
+  private DaemonClient startAndConnect() throws DaemonUnavailableException {
+    Path socket = repo.socketPath();
+    long deadline = System.nanoTime() + startupTimeout.toNanos();
+    ReentrantLock local = SPAWN_LOCKS.computeIfAbsent(repo.root(), k -> new ReentrantLock());
+    try {
+      if (!local.tryLock(startupTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        throw new DaemonUnavailableException("timed out waiting for another thread starting the daemon");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DaemonUnavailableException("interrupted while waiting to start the daemon", e);
+    }
+    try (FileChannel lockChannel = FileChannel.open(repo.dataDir().resolve("daemon.spawn.lock"),
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      FileLock spawnLock = acquire(lockChannel, deadline);
+      try {
+        // Another client may have started a daemon while we waited for the spawn lock.
+        DaemonClient existing = tryConnectAndPing(socket);
+        if (existing != null) {
+          return existing;
+        }
+        return spawnAndAwait(socket, deadline);
+      } finally {
+        spawnLock.release();
+      }
+    } catch (IOException e) {
+      throw new DaemonUnavailableException("cannot start the daemon: " + DaemonClient.describe(e), e);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private static FileLock acquire(FileChannel channel, long deadline) throws IOException, DaemonUnavailableException {
+    while (true) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // held by another DaemonStarter in this JVM using a different repo path spelling
+      }
+      if (lock != null) {
+        return lock;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DaemonUnavailableException("timed out waiting for another process starting the daemon");
+      }
+      pause(Duration.ofMillis(20));
+    }
+  }
+
+  private DaemonClient spawnAndAwait(Path socket, long deadline) throws IOException, DaemonUnavailableException {
+    Process process = spawner.spawn();
+    int spawns = 1;
+    List<Integer> delays = settings.retryDelaysMs().isEmpty() ? List.of(100) : settings.retryDelaysMs();
+    int attempt = 0;
+    while (true) {
+      int delay = delays.get(Math.min(attempt, delays.size() - 1));
+      attempt++;
+      boolean socketWasThere = Files.exists(socket, LinkOption.NOFOLLOW_LINKS);
+      waitForSocketOrTimeout(socket, Duration.ofMillis(delay), socketWasThere, process);
+      DaemonClient client = tryConnectAndPing(socket);
+      if (client != null) {
+        return client;
+      }
+      if (!process.isAlive()) {
+        int exit = process.exitValue();
+        if (exit != 0) {
+          throw new DaemonUnavailableException("the daemon exited with status " + exit + " while starting; "
+              + "end of " + repo.logFile() + ":\n" + tail(repo.logFile(), LOG_TAIL_LINES));
+        }
+        // Status 0: it found another daemon holding the lock (one stopping, or started by someone else).
+        if (spawns < MAX_SPAWNS && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+          process = spawner.spawn();
+          spawns++;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DaemonUnavailableException("the daemon did not answer within " + seconds(startupTimeout)
+            + " of starting; end of " + repo.logFile() + ":\n" + tail(repo.logFile(), LOG_TAIL_LINES));
+      }
+    }
+  }
+
+  /**
+   * Waits up to {@code delay}; returns early when the socket file appears (it was absent before) or the
+   * process exits. Readiness is still decided by {@code ping}: a bound socket is not yet a serving daemon.
+   */
+  private static void waitForSocketOrTimeout(Path socket, Duration delay, boolean socketWasThere, Process process) {
+    long end = System.nanoTime() + delay.toNanos();
+    while (System.nanoTime() < end) {
+      if (!socketWasThere && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        return;
+      }
+      pause(Duration.ofMillis(Math.min(10, Math.max(1, (end - System.nanoTime()) / 1_000_000))));
+    }
+  }
+
+  /** A connection whose ping was answered, or null. */
+  private static DaemonClient tryConnectAndPing(Path socket) {
+    DaemonClient client;
+    try {
+      client = DaemonClient.connect(socket);
+    } catch (DaemonUnavailableException e) {
+      return null;
+    }
+    try {
+      client.call(Methods.PING, null, Duration.ofSeconds(5));
+      return client;
+    } catch (DaemonUnavailableException | DaemonRpcException e) {
+      client.close();
+      return null;
+    }
+  }
+
+  /**
+   * Starts the daemon detached from this terminal: in a new session ({@code setsid}, when installed) so
+   * the terminal's Ctrl-C and hang-up do not reach it, stdin from /dev/null, stdout and stderr appended
+   * to daemon.log. A process started by the JVM is never a process-group leader, so {@code setsid}
+   * makes the new session in place instead of forking, and the returned {@link Process} is the daemon.
+   */
+  private Process spawnProcess() throws IOException {
+    List<String> command = new ArrayList<>();
+    setsid().ifPresent(command::add);
+    command.addAll(daemonCommand);
+    if (!Files.exists(repo.logFile())) {
+      try {
+        Files.createFile(repo.logFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // created meanwhile by the other side: fine
+      }
+    }
+    File log = repo.logFile().toFile();
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(repo.root().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+        .redirectError(ProcessBuilder.Redirect.appendTo(log));
+    return pb.start();
+  }
+
+  private static java.util.Optional<String> setsid() {
+    for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return java.util.Optional.of(candidate);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The last {@code lines} lines of a text file (reading at most its last 64 KiB), or a note why not. */
+  static String tail(Path file, int lines) {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long length = f.length();
+      int n = (int) Math.min(length, 64 * 1024);
+      byte[] bytes = new byte[n];
+      f.seek(length - n);
+      f.readFully(bytes);
+      String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+      return Arrays.stream(all, Math.max(0, all.length - lines), all.length)
+          .map(l -> "  " + l).collect(Collectors.joining("\n"));
+    } catch (IOException e) {
+      return "  (cannot read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(Math.max(1, d.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The thin client of the daemon: connecting ({@link dev.cidx.client.DaemonClient}), the version handshake,
+ * starting a daemon process when there is none ({@link dev.cidx.client.DaemonStarter}), streaming a
+ * forwarded command's output, and the daemon commands of the CLI ({@link dev.cidx.client.DaemonControl}).
+ *
+ * <p>Each method of the protocol, as message counts: {@code hello}, {@code ping}, {@code status},
+ * {@code query}, {@code clear_cache}, {@code shutdown}: exactly one request, exactly one response;
+ * {@code run}: exactly one request, zero or more {@code output} notifications, exactly one response.
+ * See {@code dev.cidx.daemon}'s package documentation for what the daemon does on its side.
+ *
+ * <p>May import: {@code protocol}, {@code config}, the JDK and Jackson. It loads no Lucene, ONNX or
+ * picocli class, so the {@code cidx query} fast path starts quickly. It never deletes a socket.
+ *
+ * <p>Threads: a {@link dev.cidx.client.DaemonClient} serves one thread; the static helpers are thread-safe;
+ * {@link dev.cidx.client.DaemonStarter} serializes starts per repository across threads and processes.
+ */
+package dev.cidx.client;

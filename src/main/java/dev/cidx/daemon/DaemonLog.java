@@ -1,0 +1,156 @@
+package dev.cidx.daemon;
+
+import dev.cidx.config.RepoPaths;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's log, {@code .code-indexer/daemon.log}: one line per event (start, stop and its reason,
+ * cache loads, evictions, config reloads), stack traces of unexpected errors below their line. Errors
+ * go here and never to the client, which gets one line and a pointer to this file.
+ *
+ * <p>Size-capped: when the file passes {@link #MAX_BYTES} it is renamed to {@code daemon.log.1}
+ * (replacing the previous one) and a new file begins, so at most twice the cap is kept. A hand-made
+ * handler rather than {@code FileHandler}: that one names rotated files {@code daemon.log.0},
+ * {@code .1} and adds a {@code .lck} file, while the client expects {@code daemon.log} itself, which
+ * it tails when a daemon fails to start, and to which the spawned process's stdout and stderr are
+ * appended (lines written there after a rotation land in {@code daemon.log.1}; both are kept).
+ */
+public final class DaemonLog {
+  static final long MAX_BYTES = 2L * 1024 * 1024;
+
+  private DaemonLog() {}
+
+  /**
+   * Sends all java.util.logging output of this process (cidx's and its libraries') to the repository's
+   * daemon.log, and also to stderr when {@code alsoConsole}.
+   */
+  public static void install(RepoPaths repo, boolean alsoConsole) throws IOException {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    root.setLevel(Level.INFO);
+    LineFormatter formatter = new LineFormatter();
+    Handler file = new CappedFileHandler(repo.logFile(), MAX_BYTES);
+    file.setFormatter(formatter);
+    root.addHandler(file);
+    if (alsoConsole) {
+      ConsoleHandler console = new ConsoleHandler();
+      console.setFormatter(formatter);
+      root.addHandler(console);
+    }
+  }
+
+  /**
+   * A {@link LogManager} whose {@code reset()} does nothing when called by the JDK's own shutdown hook.
+   * That hook closes every handler when the JVM begins to exit, concurrently with cidx's shutdown hook,
+   * so the daemon's last lines ("daemon stopped: signal") would be lost. Installed by setting the system
+   * property {@code java.util.logging.manager} to this class's name before anything logs.
+   */
+  public static final class Manager extends LogManager {
+    @Override
+    public void reset() {
+      if (Thread.currentThread().getClass().getName().startsWith(LogManager.class.getName() + "$")) {
+        return; // LogManager$Cleaner, at JVM exit: keep logging until the process is gone
+      }
+      super.reset();
+    }
+  }
+
+  /** {@code 2025-01-31T10:15:30.123Z INFO  [thread] message}, then the stack trace if any. */
+  static final class LineFormatter extends Formatter {
+    @Override
+    public String format(LogRecord r) {
+      StringBuilder sb = new StringBuilder(128);
+      sb.append(Instant.ofEpochMilli(r.getMillis())).append(' ');
+      String level = r.getLevel().getName();
+      sb.append(level).append(" ".repeat(Math.max(1, 8 - level.length())));
+      sb.append('[').append(Thread.currentThread().getName()).append("] ");
+      sb.append(formatMessage(r).replace('\n', ' ')).append('\n');
+      if (r.getThrown() != null) {
+        StringWriter trace = new StringWriter();
+        r.getThrown().printStackTrace(new PrintWriter(trace));
+        sb.append(trace);
+      }
+      return sb.toString();
+    }
+  }
+
+  /** Appends records to a file and rotates it to {@code NAME.1} when it passes the cap. */
+  static final class CappedFileHandler extends Handler {
+    private final Path file;
+    private final long maxBytes;
+    private OutputStream out; // guarded by this
+    private long size; // guarded by this
+
+    CappedFileHandler(Path file, long maxBytes) throws IOException {
+      this.file = file;
+      this.maxBytes = maxBytes;
+      open();
+    }
+
+    private void open() throws IOException {
+      Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        // Owner-only, like the socket: error messages may quote queries and paths.
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // created meanwhile by the other side: fine
+        }
+      }
+      out = new FileOutputStream(file.toFile(), true); // O_APPEND: lines from the redirected stderr interleave whole
+      size = Files.size(file);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+      if (!isLoggable(record) || out == null) {
+        return;
+      }
+      byte[] bytes = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
+      try {
+        if (size + bytes.length > maxBytes && size > 0) {
+          out.close();
+          Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+          open();
+        }
+        out.write(bytes);
+        out.flush();
+        size += bytes.length;
+      } catch (IOException e) {
+        reportError("cannot write " + file, e, 1);
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public synchronized void close() {
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException e) {
+          // nothing to do
+        }
+        out = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,499 @@
+package dev.cidx.daemon;
+
+import dev.cidx.config.CidxConfig;
+import dev.cidx.config.ConfigException;
+import dev.cidx.config.DaemonSettings;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.ErrorCode;
+import dev.cidx.protocol.JsonLines;
+import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.Version;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A repository's daemon: holds the single-instance lock, serves the socket, caches the model and indexes,
+ * and expires itself. See the package documentation for the protocol and the lifecycle as a whole.
+ *
+ * <pre>{@code
+ * DaemonServer server = DaemonServer.builder(repo).commandRunner(runner).cacheLoader(loader).build();
+ * server.start();          // or DaemonAlreadyRunningException
+ * server.awaitStopped();   // until shutdown, idle expiry or stop()
+ * }</pre>
+ *
+ * <p>Threads: one accept thread; one pool thread per open connection (at most
+ * {@link Builder#maxConnections}); one scheduler thread for the expiry check, the config poll and the
+ * idle-connection reaper; a short-lived stop thread. {@link #start()} once; {@link #stop} and
+ * {@link #requestStop} from any thread, any number of times.
+ */
+public final class DaemonServer {
+  private static final Logger LOG = Logger.getLogger(DaemonServer.class.getName());
+  /** How long stop waits for requests in flight before closing their connections anyway. */
+  static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
+
+  private final RepoPaths repo;
+  private final CommandRunner commandRunner;
+  private final Clock clock;
+  private final int maxConnections;
+  private final Duration connectionIdleTimeout;
+  private final Duration configPollInterval;
+  private final DaemonStateCoordinator state;
+  private final Metrics metrics = new Metrics();
+  private final IndexCache cache;
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connectionIds = new AtomicInteger();
+  private final ThreadPoolExecutor connectionPool;
+  private final ScheduledThreadPoolExecutor scheduler;
+
+  /** Set in start(); read by other threads only after start() returned. */
+  private volatile ConfigWatcher config;
+  private volatile DaemonLock lock;
+  private volatile ServerSocketChannel serverChannel;
+  private volatile EvictionTask eviction;
+  private volatile Thread acceptThread;
+  private volatile String lastExpiryReason;
+  private boolean started; // guarded by this
+
+  private DaemonServer(Builder b) {
+    this.repo = b.repo;
+    this.commandRunner = b.commandRunner;
+    this.clock = b.clock;
+    this.maxConnections = b.maxConnections;
+    this.connectionIdleTimeout = b.connectionIdleTimeout;
+    this.configPollInterval = b.configPollInterval;
+    this.state = new DaemonStateCoordinator(clock);
+    this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
+    this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonThreads("cidx-connection"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
+    scheduler.setRemoveOnCancelPolicy(true);
+  }
+
+  public static Builder builder(RepoPaths repo) {
+    return new Builder(repo);
+  }
+
+  /**
+   * Starts serving. Returns once the socket is bound and accepting (a client's {@code ping} is answered
+   * from then on).
+   *
+   * @throws DaemonAlreadyRunningException another daemon holds the lock: nothing was changed
+   * @throws ConfigException config.json is invalid
+   * @throws IOException the socket could not be bound, or {@code .code-indexer} is unsafe
+   */
+  public synchronized void start() throws IOException, ConfigException, DaemonAlreadyRunningException {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    CidxConfig initial = Files.exists(repo.configFile()) ? CidxConfig.load(repo.configFile()) : CidxConfig.defaults();
+    config = new ConfigWatcher(repo.configFile(), initial, this::configChanged);
+
+    // 1. Lock: take .code-indexer/daemon.lock for the daemon's lifetime. Only its holder may touch the socket.
+    DaemonLock acquired = DaemonLock.tryAcquire(repo).orElse(null);
+    if (acquired == null) {
+      state.beginStop("another daemon is running");
+      stopNow(); // releases the executors; there is no lock or socket to undo
+      throw new DaemonAlreadyRunningException(repo.root().toString(), DaemonLock.holderPid(repo));
+    }
+    lock = acquired;
+    boolean success = false;
+    try {
+      // 2. Bind: remove a stale socket (safe: we hold the lock), bind ours with mode 0600.
+      serverChannel = lock.bind();
+
+      // 3. Accept loop: one thread accepts; each connection runs on a pool thread.
+      Thread accept = new Thread(this::acceptLoop, "cidx-accept");
+      accept.setDaemon(true);
+      acceptThread = accept;
+      accept.start();
+
+      // 4. Eviction thread, config watch and idle-connection reaper, on one scheduler thread.
+      eviction = new EvictionTask(scheduler, () -> settings().evictionCheckInterval(),
+          ExpiryRules.forDaemon(state, this::settings, cache, lock), cache, this::recordExpiry, this::requestStop);
+      eviction.start();
+      long pollNanos = configPollInterval.toNanos();
+      scheduler.scheduleWithFixedDelay(this::pollConfig, pollNanos, pollNanos, TimeUnit.NANOSECONDS);
+      long reapNanos = Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4);
+      scheduler.scheduleWithFixedDelay(this::closeIdleConnections, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
+
+      // 5. Ready.
+      state.ready();
+      DaemonSettings s = settings();
+      LOG.info("daemon started: pid " + ProcessHandle.current().pid() + ", cidx " + Version.CIDX + ", protocol "
+          + Version.PROTOCOL + ", repo " + repo.root() + ", socket " + lock.socketPath() + ", ttl_minutes "
+          + s.ttlMinutes() + ", auto_shutdown_on_idle " + s.autoShutdownOnIdle());
+      success = true;
+    } finally {
+      if (!success) {
+        state.beginStop("start failed");
+        stopNow();
+      }
+    }
+  }
+
+  /** Stops gracefully (see {@link #requestStop}) and waits until stopped. */
+  public void stop(String reason) {
+    requestStop(reason);
+    try {
+      state.awaitStopped();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts a graceful stop on its own thread and returns at once; the first reason given is kept. */
+  public void requestStop(String reason) {
+    if (!state.beginStop(reason)) {
+      return;
+    }
+    Thread t = new Thread(this::stopNow, "cidx-stop");
+    t.setDaemon(false); // the JVM must not exit half-way through removing the socket and releasing the lock
+    t.start();
+  }
+
+  /** Stop, after state STOPPING was set: undoes start in an order chosen so no request meets a half-closed daemon. */
+  private void stopNow() {
+    String reason = state.snapshot().stopReason();
+    try {
+      // 1. Stop accepting: close the listening channel (the socket file stays until step 6).
+      closeQuietly(serverChannel);
+      Thread accept = acceptThread;
+      if (accept != null) {
+        accept.interrupt();
+      }
+      // 2. Let requests in flight finish, for at most IN_FLIGHT_GRACE. New ones are refused (SHUTTING_DOWN).
+      if (!state.awaitNoRequests(IN_FLIGHT_GRACE)) {
+        LOG.warning("requests still running after " + IN_FLIGHT_GRACE.toSeconds() + " s; closing their connections");
+      }
+      // 3. Close every connection: idle ones wait in read, cut ones lose a client that is gone anyway.
+      for (Connection c : connections) {
+        c.close();
+      }
+      connectionPool.shutdownNow();
+      // 4. Stop the expiry check, config poll and reaper.
+      EvictionTask e = eviction;
+      if (e != null) {
+        e.cancel();
+      }
+      scheduler.shutdownNow();
+      // 5. Drop the cache: close the model's native session and the index readers. A query stuck past
+      //    the grace period keeps its read lock; then the cache is left to the process's exit.
+      cache.close(IN_FLIGHT_GRACE);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error ex) {
+      LOG.log(Level.SEVERE, "error while stopping; still removing the socket and releasing the lock", ex);
+    } finally {
+      // 6. Remove the socket (only if it is still ours) and release the lock, in that order: once the
+      //    lock is free a new daemon may bind, and it must not find our socket in its way.
+      DaemonLock l = lock;
+      if (l != null) {
+        l.close();
+      }
+      // 7. Stopped. Logged first: once STOPPED, a shutdown hook waiting for it returns and the JVM halts.
+      if (l != null) {
+        LOG.info("daemon stopped: " + reason);
+      }
+      state.stopped();
+    }
+  }
+
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return state.awaitStopped(timeout);
+  }
+
+  public void awaitStopped() throws InterruptedException {
+    state.awaitStopped();
+  }
+
+  /** Why the daemon stopped (or is stopping); null while it runs. */
+  public String stopReason() {
+    return state.snapshot().stopReason();
+  }
+
+  public Path socketPath() {
+    DaemonLock l = lock;
+    return l != null ? l.socketPath() : repo.socketPath();
+  }
+
+  public RepoPaths repo() {
+    return repo;
+  }
+
+  private void acceptLoop() {
+    ServerSocketChannel server = serverChannel;
+    while (server.isOpen()) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (ClosedChannelException e) {
+        return; // stop closed it
+      } catch (IOException e) {
+        if (!server.isOpen()) {
+          return;
+        }
+        // e.g. out of file descriptors: back off instead of spinning on the error
+        LOG.warning("accept failed: " + e);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        continue;
+      }
+      Connection c = new Connection(this, channel, connectionIds.incrementAndGet());
+      connections.add(c);
+      DaemonStateCoordinator.State s = state.state();
+      if (s == DaemonStateCoordinator.State.STOPPING || s == DaemonStateCoordinator.State.STOPPED) {
+        c.close(); // accepted just as stop began, after it closed the others
+        connections.remove(c);
+        continue;
+      }
+      try {
+        connectionPool.execute(c);
+      } catch (RejectedExecutionException e) {
+        refuse(channel, ErrorCode.TOO_MANY_CONNECTIONS,
+            "too many connections (" + maxConnections + "); retry later");
+        connections.remove(c);
+      }
+    }
+  }
+
+  private static void refuse(SocketChannel channel, ErrorCode code, String message) {
+    try (channel) {
+      channel.write(ByteBuffer.wrap(JsonLines.encode(JsonLines.error(null, code, message))));
+    } catch (IOException e) {
+      // the client is gone already
+    }
+  }
+
+  void connectionClosed(Connection c) {
+    connections.remove(c);
+  }
+
+  /** Closes connections with no request in flight and no bytes from the client for the idle timeout. */
+  private void closeIdleConnections() {
+    try {
+      long limit = connectionIdleTimeout.toNanos();
+      for (Connection c : connections) {
+        if (!c.inRequest() && c.idleNanos() > limit) {
+          LOG.fine("closing connection " + c.id() + ": silent for " + connectionIdleTimeout);
+          c.close();
+        }
+      }
+    } catch (Throwable t) {
+      // A scheduled task that throws is never run again: log and carry on.
+      LOG.log(Level.SEVERE, "idle-connection check failed", t);
+    }
+  }
+
+  private void pollConfig() {
+    try {
+      config.poll();
+    } catch (Throwable t) {
+      // A scheduled task that throws is never run again: log and carry on.
+      LOG.log(Level.SEVERE, "config poll failed", t);
+    }
+  }
+
+  private void configChanged(CidxConfig old, CidxConfig next) {
+    if (!old.embeddingModel().equals(next.embeddingModel())) {
+      cache.clear("embedding_model changed to " + next.embeddingModel());
+    }
+    if (!old.daemon().evictionCheckInterval().equals(next.daemon().evictionCheckInterval())) {
+      EvictionTask e = eviction;
+      if (e != null) {
+        e.reschedule();
+      }
+    }
+  }
+
+  void recordExpiry(String reason) {
+    lastExpiryReason = reason;
+  }
+
+  CidxConfig config() {
+    return config.current();
+  }
+
+  DaemonSettings settings() {
+    return config.current().daemon();
+  }
+
+  DaemonStateCoordinator state() {
+    return state;
+  }
+
+  Metrics metrics() {
+    return metrics;
+  }
+
+  IndexCache cache() {
+    return cache;
+  }
+
+  CommandRunner commandRunner() {
+    return commandRunner;
+  }
+
+  /** Runs the expiry check now, on the calling thread (tests advance a fake clock, then call this). */
+  void checkExpiryNow() {
+    eviction.checkNow();
+  }
+
+  int openConnections() {
+    return connections.size();
+  }
+
+  StatusResult status() {
+    DaemonStateCoordinator.Snapshot s = state.snapshot();
+    DaemonSettings settings = settings();
+    Instant now = clock.instant();
+    Runtime rt = Runtime.getRuntime();
+    double mb = 1024.0 * 1024.0;
+    return new StatusResult(
+        true,
+        ProcessHandle.current().pid(),
+        Version.CIDX,
+        Version.PROTOCOL,
+        s.state().name().toLowerCase(java.util.Locale.ROOT),
+        s.startedAt().toString(),
+        Duration.between(s.startedAt(), now).toMillis() / 1000.0,
+        socketPath().toString(),
+        repo.root().toString(),
+        s.lastActivity().toString(),
+        state.idleFor().toMillis() / 1000.0,
+        s.inFlight(),
+        connections.size(),
+        metrics.requests(),
+        metrics.queries(),
+        metrics.errors(),
+        metrics.percentile(50),
+        metrics.percentile(99),
+        Math.round((rt.totalMemory() - rt.freeMemory()) / mb * 10) / 10.0,
+        Math.round(rt.totalMemory() / mb * 10) / 10.0,
+        settings.ttlMinutes(),
+        settings.autoShutdownOnIdle(),
+        settings.evictionCheckIntervalSeconds(),
+        lastExpiryReason,
+        cache.status());
+  }
+
+  private static void closeQuietly(ServerSocketChannel c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Options of a {@link DaemonServer}; only the repository is required. */
+  public static final class Builder {
+    private final RepoPaths repo;
+    private CommandRunner commandRunner;
+    private CacheLoader cacheLoader;
+    private Clock clock = Clock.systemUTC();
+    private int maxConnections = 128;
+    private Duration connectionIdleTimeout = Duration.ofMinutes(10);
+    private Duration configPollInterval = Duration.ofSeconds(1);
+
+    private Builder(RepoPaths repo) {
+      this.repo = Objects.requireNonNull(repo, "repo");
+    }
+
+    /** Runs forwarded command lines ({@code run}); without one, {@code run} is answered "method not found". */
+    public Builder commandRunner(CommandRunner runner) {
+      this.commandRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /** Loads the model and the index; without one, queries fail with an internal error. */
+    public Builder cacheLoader(CacheLoader loader) {
+      this.cacheLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /** The clock idle time is measured with; tests pass one they can advance. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder maxConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConnections (" + n + ") must be positive");
+      }
+      this.maxConnections = n;
+      return this;
+    }
+
+    /** A connection silent this long, with no request in flight, is closed. */
+    public Builder connectionIdleTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectionIdleTimeout (" + timeout + ") must be positive");
+      }
+      this.connectionIdleTimeout = timeout;
+      return this;
+    }
+
+    /** How often config.json is checked for changes. */
+    public Builder configPollInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("configPollInterval (" + interval + ") must be positive");
+      }
+      this.configPollInterval = interval;
+      return this;
+    }
+
+    public DaemonServer build() {
+      if (cacheLoader == null) {
+        cacheLoader = new CacheLoader() {
+          @Override
+          public Model loadModel(String modelName) {
+            throw new IllegalStateException("this daemon was built without a cache loader");
+          }
+
+          @Override
+          public Index openIndex() throws IOException {
+            throw new IOException("this daemon was built without a cache loader");
+          }
+
+          @Override
+          public dev.cidx.search.QueryService searcher(Model model, Index index) {
+            throw new IllegalStateException("this daemon was built without a cache loader");
+          }
+        };
+      }
+      return new DaemonServer(this);
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package dev.cidx.daemon;
+
+import dev.cidx.index.IndexMissingException;
+import dev.cidx.protocol.Messages.CacheStatus;
+import dev.cidx.protocol.QueryRequest;
+import dev.cidx.protocol.QueryResult;
+import dev.cidx.search.QueryService;
+import dev.cidx.search.SearchException;
+import dev.cidx.search.SearchException.Reason;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's cached model and index, and the {@link QueryService} queries go through.
+ *
+ * <p><b>Lifetimes.</b> An {@link Entry} holds one model, one index snapshot and the searcher over both.
+ * It is created on the first query (model and index load in parallel), replaced when the index on disk
+ * has a newer commit (the model is kept: only the snapshot is reopened), and dropped by eviction or
+ * {@code clear_cache}, which close the model's native session and the index readers.
+ *
+ * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry, so any number
+ * run at once. Swapping or dropping the entry takes the write lock, which waits for running queries to
+ * release theirs; it is held only for the swap itself, never while loading. Loading happens under
+ * {@link #loadLock}, so one thread loads while others wait for its result instead of loading the same
+ * thing again. Whoever swaps an entry out closes it after releasing the write lock: at that point no
+ * query can still be using it, since every query that saw it held the read lock.
+ */
+final class IndexCache implements QueryService, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(IndexCache.class.getName());
+
+  /** One loaded model and index and the searcher over them; immutable. */
+  private record Entry(CacheLoader.Model model, CacheLoader.Index index, QueryService searcher,
+      CacheLoader.IndexInfo info, Instant loadedAt, double loadMs) {}
+
+  private final CacheLoader loader;
+  private final Supplier<String> configuredModel;
+  private final Clock clock;
+  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+  private final ReentrantLock loadLock = new ReentrantLock();
+  private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "cidx-model-loader");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Written under the write lock of rw; read under its read lock, or racily (volatile) by status. */
+  private volatile Entry entry;
+  private final AtomicLong indexLoads = new AtomicLong();
+  private final AtomicLong modelLoads = new AtomicLong();
+  private final AtomicLong evictions = new AtomicLong();
+
+  IndexCache(CacheLoader loader, Supplier<String> configuredModel, Clock clock) {
+    this.loader = loader;
+    this.configuredModel = configuredModel;
+    this.clock = clock;
+  }
+
+  @Override
+  public QueryResult query(QueryRequest request) throws SearchException {
+    // A query that finds the entry missing or stale refreshes it and tries again. Two refreshes in a
+    // row are possible (an index commit lands during the first); a third means the index keeps changing.
+    for (int attempt = 0; ; attempt++) {
+      Entry seen;
+      rw.readLock().lock();
+      try {
+        seen = entry;
+        if (seen != null && isCurrent(seen)) {
+          return seen.searcher().query(request);
+        }
+      } finally {
+        rw.readLock().unlock();
+      }
+      if (attempt == 2) {
+        throw new SearchException(Reason.INTERNAL, "the index kept changing while the query waited for it; retry");
+      }
+      refresh(seen);
+    }
+  }
+
+  private static boolean isCurrent(Entry e) throws SearchException {
+    try {
+      return e.index().isCurrent();
+    } catch (IndexMissingException ex) {
+      throw new SearchException(Reason.NO_INDEX, ex.getMessage() + ": run `cidx index`", ex);
+    } catch (IOException ex) {
+      throw new SearchException(Reason.DAMAGED_INDEX, "cannot read the index: " + ex.getMessage(), ex);
+    }
+  }
+
+  /** Replaces {@code seen} (null: nothing loaded) with a fresh entry, unless another thread already did. */
+  private void refresh(Entry seen) throws SearchException {
+    loadLock.lock();
+    try {
+      if (entry != seen) {
+        return; // another query refreshed while we waited for loadLock
+      }
+      String modelName = configuredModel.get();
+      CacheLoader.Model keptModel = seen != null && seen.model().name().equals(modelName) ? seen.model() : null;
+      Entry fresh = load(modelName, keptModel);
+      Entry old;
+      rw.writeLock().lock();
+      try {
+        old = entry;
+        entry = fresh;
+      } finally {
+        rw.writeLock().unlock();
+      }
+      if (old != null) {
+        LOG.info("index changed on disk: reopened the snapshot in " + Math.round(fresh.loadMs()) + " ms"
+            + (keptModel != null ? " (model kept)" : " (model reloaded)"));
+        closeEntry(old, keptModel);
+      } else {
+        LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
+      }
+    } finally {
+      loadLock.unlock();
+    }
+  }
+
+  /** Opens the index on this thread while the model loads on another; on failure closes what opened. */
+  private Entry load(String modelName, CacheLoader.Model keptModel) throws SearchException {
+    long start = System.nanoTime();
+    Future<CacheLoader.Model> modelFuture = null;
+    if (keptModel == null) {
+      modelFuture = modelLoader.submit(() -> {
+        CacheLoader.Model m = loader.loadModel(modelName);
+        modelLoads.incrementAndGet();
+        return m;
+      });
+    }
+    CacheLoader.Index index = null;
+    CacheLoader.Model model = keptModel;
+    boolean success = false;
+    try {
+      try {
+        index = loader.openIndex();
+        indexLoads.incrementAndGet();
+      } catch (IndexMissingException e) {
+        throw new SearchException(Reason.NO_INDEX, e.getMessage() + ": run `cidx index`", e);
+      } catch (IOException e) {
+        throw new SearchException(Reason.DAMAGED_INDEX, "cannot open the index: " + e.getMessage(), e);
+      }
+      if (modelFuture != null) {
+        model = awaitModel(modelName, modelFuture);
+      }
+      QueryService searcher = loader.searcher(model, index);
+      double ms = (System.nanoTime() - start) / 1e6;
+      Entry e = new Entry(model, index, searcher, index.info(), clock.instant(), ms);
+      success = true;
+      return e;
+    } finally {
+      if (!success) {
+        if (modelFuture != null) {
+          CacheLoader.Model loaded = model != null ? model : awaitQuietly(modelFuture);
+          closeQuietly(loaded);
+        }
+        closeQuietly(index);
+      }
+    }
+  }
+
+  private static CacheLoader.Model awaitModel(String name, Future<CacheLoader.Model> future) throws SearchException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SearchException(Reason.INTERNAL, "interrupted while loading the embedding model", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SearchException se) {
+        throw se;
+      }
+      throw new SearchException(Reason.INTERNAL, "cannot load the embedding model " + name + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private static CacheLoader.Model awaitQuietly(Future<CacheLoader.Model> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      return null;
+    }
+  }
+
+  /** Drops the cache, waiting for running queries to finish. True if something was loaded. */
+  boolean clear(String reason) {
+    return clear(reason, null);
+  }
+
+  /**
+   * Drops the cache; with a timeout, gives up (false, nothing closed) if running queries do not finish
+   * in time. Used by stop, which must not hang on a stuck query.
+   */
+  boolean clear(String reason, Duration timeout) {
+    Entry old;
+    try {
+      if (timeout == null) {
+        loadLock.lock();
+      } else if (!loadLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.warning("cache not dropped (" + reason + "): a load is still running after " + timeout.toSeconds() + " s");
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      try {
+        if (timeout == null) {
+          rw.writeLock().lock();
+        } else if (!rw.writeLock().tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+          LOG.warning("cache not dropped (" + reason + "): queries still running after " + timeout.toSeconds() + " s");
+          return false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      try {
+        old = entry;
+        entry = null;
+      } finally {
+        rw.writeLock().unlock();
+      }
+    } finally {
+      loadLock.unlock();
+    }
+    if (old == null) {
+      return false;
+    }
+    evictions.incrementAndGet();
+    closeEntry(old, null);
+    LOG.info("cache dropped: " + reason);
+    return true;
+  }
+
+  boolean isLoaded() {
+    return entry != null;
+  }
+
+  long indexLoads() {
+    return indexLoads.get();
+  }
+
+  long modelLoads() {
+    return modelLoads.get();
+  }
+
+  CacheStatus status() {
+    Entry e = entry;
+    if (e == null) {
+      return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), modelLoads.get(),
+          evictions.get());
+    }
+    return new CacheStatus(true, e.model().name(), e.info().chunks(), e.info().files(), e.info().commit(),
+        e.loadedAt().toString(), e.loadMs(), indexLoads.get(), modelLoads.get(), evictions.get());
+  }
+
+  /** Drops the cache and stops the loader thread. A second call does nothing more. */
+  @Override
+  public void close() {
+    clear("daemon stopping");
+    modelLoader.shutdownNow();
+  }
+
+  /** Like {@link #close()}, but gives up dropping the cache if queries still run after {@code timeout}. */
+  void close(Duration timeout) {
+    clear("daemon stopping", timeout);
+    modelLoader.shutdownNow();
+  }
+
+  /** Closes the entry's index, and its model unless it was carried over into the next entry. */
+  private static void closeEntry(Entry e, CacheLoader.Model keptModel) {
+    closeQuietly(e.index());
+    if (e.model() != keptModel) {
+      closeQuietly(e.model());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "cannot close " + c, e);
+    }
+  }
+}

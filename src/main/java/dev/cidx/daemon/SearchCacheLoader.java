@@ -1,0 +1,64 @@
+package dev.cidx.daemon;
+
+import dev.cidx.config.RepoPaths;
+import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.index.IndexSnapshot;
+import dev.cidx.search.QueryService;
+import dev.cidx.search.Searcher;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The production {@link CacheLoader}: an {@link Embedder} for the configured model and an
+ * {@link IndexSnapshot} of the repository, searched by a {@link Searcher}.
+ *
+ * <p>The embedder comes from a function so that this package need not name the ONNX implementation;
+ * {@code cli.DaemonMain} passes {@code OnnxEmbedder::open}.
+ */
+public final class SearchCacheLoader implements CacheLoader {
+  private final RepoPaths repo;
+  private final Function<EmbeddingModel, Embedder> openEmbedder;
+
+  public SearchCacheLoader(RepoPaths repo, Function<EmbeddingModel, Embedder> openEmbedder) {
+    this.repo = Objects.requireNonNull(repo, "repo");
+    this.openEmbedder = Objects.requireNonNull(openEmbedder, "openEmbedder");
+  }
+
+  @Override
+  public Model loadModel(String modelName) {
+    Embedder embedder = openEmbedder.apply(EmbeddingModel.byName(modelName));
+    return new LoadedModel(modelName, embedder);
+  }
+
+  @Override
+  public Index openIndex() throws IOException {
+    return new LoadedIndex(IndexSnapshot.open(repo));
+  }
+
+  @Override
+  public QueryService searcher(Model model, Index index) {
+    return new Searcher(((LoadedModel) model).embedder, ((LoadedIndex) index).snapshot);
+  }
+
+  private record LoadedModel(String name, Embedder embedder) implements Model {
+    @Override
+    public void close() {
+      embedder.close();
+    }
+  }
+
+  // TODO(integrator): report chunks, files and the commit from IndexSnapshot in info() once it has them.
+  private record LoadedIndex(IndexSnapshot snapshot) implements Index {
+    @Override
+    public boolean isCurrent() throws IOException {
+      return snapshot.isCurrent();
+    }
+
+    @Override
+    public void close() throws IOException {
+      snapshot.close();
+    }
+  }
+}

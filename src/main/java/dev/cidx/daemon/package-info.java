@@ -1,0 +1,69 @@
+/**
+ * The per-repository daemon: single-instance lock, Unix socket, JSON-RPC dispatch, the cached model and
+ * indexes with their read/write lock, idle expiry, config reload and status.
+ *
+ * <h2>The story</h2>
+ *
+ * <p><b>Who locks.</b> A daemon first takes an advisory lock ({@code flock}) on
+ * {@code .code-indexer/daemon.lock} and writes its pid there; it holds it until it exits, and the kernel
+ * drops it if the process dies, even on {@code kill -9}. A daemon that cannot take it exits with status 0,
+ * saying which pid runs. Only the lock holder touches the socket path ({@link dev.cidx.daemon.DaemonLock}):
+ * a socket found there while holding the lock is stale and is removed; the daemon removes its own socket
+ * on stop, and only if the path still names the socket it bound. Clients never delete a socket.
+ *
+ * <p><b>When the socket appears.</b> After the lock, the daemon binds the socket in a private directory,
+ * sets it to 0600 and renames it into place ({@code .code-indexer/daemon.sock}, or a short path under
+ * {@code $XDG_RUNTIME_DIR/cidx} when that is too long for a socket). Then it accepts connections and is
+ * ready: a {@code ping} is answered. Loading the model and indexes waits for the first query.
+ *
+ * <p><b>What a client does</b> ({@code dev.cidx.client}):
+ * <ul>
+ *   <li><i>No socket file, or connection refused</i> (no daemon, a stale socket, or a daemon stopping):
+ *       take the client-side spawn lock ({@code daemon.spawn.lock}), try once more (another client may
+ *       just have started one), else start a daemon process, and wait until {@code ping} answers, with
+ *       the delays of {@code retry_delays_ms}. If the process exits with an error meanwhile, report the
+ *       end of daemon.log. If it exits with 0 (it found another daemon, for instance one still stopping),
+ *       keep waiting, and start another once that one is gone.</li>
+ *   <li><i>Version mismatch</i> in {@code hello}: ask the old daemon to {@code shutdown}, wait (bounded)
+ *       until its socket is gone, start a new one and retry once.</li>
+ *   <li><i>Timeout</i> or a daemon that cannot be started: the CLI prints one line and runs the command
+ *       in its own process (standalone), which gives the same results, only slower.</li>
+ *   <li><i>{@code SHUTTING_DOWN}</i> (-32002): the daemon is stopping; treat it as a missing daemon.</li>
+ * </ul>
+ *
+ * <p><b>Wire protocol.</b> JSON-RPC 2.0, one JSON object per line ({@link dev.cidx.protocol.JsonLines}).
+ * A connection carries any number of requests, answered in order. Each method is one request and
+ * exactly one response; {@code run} is one request, zero or more {@code output} notifications and
+ * exactly one response. Requests over 1 MiB and lines that are not JSON are answered with an error and
+ * the connection is closed; every other error leaves it open. A request without an id is a
+ * notification: it runs and gets no response.
+ *
+ * <p><b>Lifecycle.</b> {@link dev.cidx.daemon.DaemonServer#start()} numbers its steps (lock, bind, accept
+ * loop, eviction thread, ready), and stop undoes them: stop accepting, let requests in flight finish
+ * (5 s at most), close connections, stop the background tasks, drop the cache, remove the socket, release
+ * the lock. A daemon stops on {@code shutdown}, on SIGTERM or SIGINT (through a shutdown hook), after
+ * {@code ttl_minutes} without activity when {@code auto_shutdown_on_idle} is set, and when its socket was
+ * deleted or replaced. Each reason is an {@link dev.cidx.daemon.Expiry} rule, logged and shown in status.
+ *
+ * <h2>Rejected designs</h2>
+ * <ul>
+ *   <li><i>Binding the socket as the lock</i> (the original design): a socket file outlives a crashed
+ *       daemon, so a starting daemon must delete it to bind, and two starting daemons can each delete
+ *       the other's fresh socket. A {@code flock} dies with its process and is never stale.</li>
+ *   <li><i>A pid file</i>: pids are reused, so "is the process alive" says nothing reliable.</li>
+ *   <li><i>Clients removing stale sockets</i>: a client cannot tell a stale socket from one whose daemon
+ *       is between bind and accept; deleting it orphans a live daemon.</li>
+ *   <li><i>Length-prefixed binary frames</i>: a JSON line per message can be typed with {@code socat}
+ *       and read in a log; the size limit is enforced while reading just the same.</li>
+ *   <li><i>One lock around every query</i> (the original): it serialized all queries. Here queries share a
+ *       read lock and only swapping the cache takes the write lock.</li>
+ * </ul>
+ *
+ * <h2>Dependencies and threads</h2>
+ * May import {@code search}, {@code index}, {@code embed}, {@code protocol}, {@code config}, jsonrpc4j and
+ * Jackson; never {@code cli} or {@code client}. The forwarded command tree reaches it as a
+ * {@link dev.cidx.daemon.CommandRunner}. Threads: an accept thread, one pool thread per connection, one
+ * scheduler thread (expiry check, config poll, idle-connection reaper) and a model-loading thread; each
+ * class says which lock guards what.
+ */
+package dev.cidx.daemon;

@@ -1,0 +1,160 @@
+package dev.cidx.protocol;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parameters and results of the daemon's methods ({@link Methods}), one record each, snake_case on the
+ * wire. Unknown fields are ignored so an older daemon can read a newer client's request; missing fields
+ * take defaults where one makes sense and are rejected by name where none does.
+ */
+public final class Messages {
+  private Messages() {}
+
+  /** For methods without parameters: any object is accepted. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record NoParams() {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HelloParams(
+      @JsonProperty("client_version") String clientVersion,
+      @JsonProperty("protocol_version") Integer protocolVersion) {
+    public HelloParams {
+      if (clientVersion == null) {
+        throw new IllegalArgumentException("client_version must be given");
+      }
+      if (protocolVersion == null) {
+        throw new IllegalArgumentException("protocol_version must be given");
+      }
+    }
+
+    public static HelloParams current() {
+      return new HelloParams(Version.CIDX, Version.PROTOCOL);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HelloResult(
+      @JsonProperty("cidx_version") String cidxVersion,
+      @JsonProperty("protocol_version") int protocolVersion,
+      @JsonProperty("pid") long pid,
+      @JsonProperty("repo_root") String repoRoot,
+      @JsonProperty("socket_path") String socketPath) {
+
+    /** True when this daemon runs the same cidx and protocol version as the calling code. */
+    public boolean matchesCurrentVersion() {
+      return Version.CIDX.equals(cidxVersion) && Version.PROTOCOL == protocolVersion;
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PingResult(@JsonProperty("pong") boolean pong, @JsonProperty("pid") long pid) {}
+
+  /** What the client's terminal can do, so output rendered in the daemon looks as it would locally. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record TerminalInfo(
+      @JsonProperty("interactive") boolean interactive,
+      @JsonProperty("color") boolean color,
+      @JsonProperty("columns") int columns) {
+    public static final TerminalInfo PLAIN = new TerminalInfo(false, false, 100);
+
+    public TerminalInfo {
+      if (columns < 1) {
+        throw new IllegalArgumentException("terminal.columns (" + columns + ") must be positive");
+      }
+    }
+  }
+
+  /** A whole command line forwarded by the thin client, run by the daemon through the same command tree. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RunParams(
+      @JsonProperty("argv") List<String> argv,
+      @JsonProperty("cwd") String cwd,
+      @JsonProperty("terminal") TerminalInfo terminal,
+      @JsonProperty("env") Map<String, String> env) {
+    public RunParams {
+      if (argv == null) {
+        throw new IllegalArgumentException("argv must be given (an array of strings)");
+      }
+      if (argv.stream().anyMatch(a -> a == null)) {
+        throw new IllegalArgumentException("argv must not contain null");
+      }
+      argv = List.copyOf(argv);
+      if (cwd == null || cwd.isBlank()) {
+        throw new IllegalArgumentException("cwd must be given (an absolute path)");
+      }
+      if (!cwd.startsWith("/")) {
+        throw new IllegalArgumentException("cwd (" + cwd + ") must be an absolute path");
+      }
+      terminal = terminal == null ? TerminalInfo.PLAIN : terminal;
+      env = env == null ? Map.of() : Map.copyOf(env);
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record RunResult(@JsonProperty("exit_code") int exitCode) {}
+
+  /** Parameters of the {@link Methods#OUTPUT} notification. {@code id} is the id of the {@code run} request. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record OutputParams(
+      @JsonProperty("id") Object id,
+      @JsonProperty("stream") String stream,
+      @JsonProperty("text") String text) {
+    public static final String STDOUT = "stdout";
+    public static final String STDERR = "stderr";
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ClearCacheResult(@JsonProperty("cleared") boolean cleared) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ShutdownResult(@JsonProperty("stopping") boolean stopping) {}
+
+  /**
+   * The cache part of {@link StatusResult}. {@code chunks}, {@code files} and {@code indexCommit} describe
+   * the loaded index and are null when nothing is loaded or the index does not report them.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record CacheStatus(
+      @JsonProperty("loaded") boolean loaded,
+      @JsonProperty("model") String model,
+      @JsonProperty("chunks") Long chunks,
+      @JsonProperty("files") Long files,
+      @JsonProperty("index_commit") String indexCommit,
+      @JsonProperty("loaded_at") String loadedAt,
+      @JsonProperty("load_ms") Double loadMs,
+      @JsonProperty("index_loads") long indexLoads,
+      @JsonProperty("model_loads") long modelLoads,
+      @JsonProperty("evictions") long evictions) {}
+
+  /** Everything {@code cidx daemon status} shows. Times are ISO-8601 instants; durations in seconds. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record StatusResult(
+      @JsonProperty("running") boolean running,
+      @JsonProperty("pid") long pid,
+      @JsonProperty("version") String version,
+      @JsonProperty("protocol_version") int protocolVersion,
+      @JsonProperty("state") String state,
+      @JsonProperty("started_at") String startedAt,
+      @JsonProperty("uptime_seconds") double uptimeSeconds,
+      @JsonProperty("socket_path") String socketPath,
+      @JsonProperty("repo_root") String repoRoot,
+      @JsonProperty("last_access") String lastAccess,
+      @JsonProperty("idle_seconds") double idleSeconds,
+      @JsonProperty("requests_in_flight") int requestsInFlight,
+      @JsonProperty("open_connections") int openConnections,
+      @JsonProperty("requests_served") long requestsServed,
+      @JsonProperty("queries_served") long queriesServed,
+      @JsonProperty("errors") long errors,
+      @JsonProperty("query_p50_ms") Double queryP50Ms,
+      @JsonProperty("query_p99_ms") Double queryP99Ms,
+      @JsonProperty("heap_used_mb") double heapUsedMb,
+      @JsonProperty("heap_committed_mb") double heapCommittedMb,
+      @JsonProperty("ttl_minutes") double ttlMinutes,
+      @JsonProperty("auto_shutdown_on_idle") boolean autoShutdownOnIdle,
+      @JsonProperty("eviction_check_interval_seconds") double evictionCheckIntervalSeconds,
+      @JsonProperty("last_expiry_reason") String lastExpiryReason,
+      @JsonProperty("cache") CacheStatus cache) {}
+}

@@ -1,0 +1,27 @@
+package dev.cidx.protocol;
+
+/**
+ * The names of the daemon's JSON-RPC methods and of the one notification it sends. Parameters and
+ * results are the records in {@link Messages}; each method is one request and exactly one response,
+ * except {@link #RUN}, which may be preceded by any number of {@link #OUTPUT} notifications.
+ */
+public final class Methods {
+  /** {@link Messages.HelloParams} → {@link Messages.HelloResult}: the version handshake. */
+  public static final String HELLO = "hello";
+  /** {@code {}} → {@link Messages.PingResult}: "ready" means ping answers. */
+  public static final String PING = "ping";
+  /** {@code {}} → {@link Messages.StatusResult}. */
+  public static final String STATUS = "status";
+  /** {@link QueryRequest} → {@link QueryResult}, answered from the daemon's cached indexes. */
+  public static final String QUERY = "query";
+  /** {@link Messages.RunParams} → {@link Messages.RunResult}, with {@link #OUTPUT} notifications while it runs. */
+  public static final String RUN = "run";
+  /** {@code {}} → {@link Messages.ClearCacheResult}: drops the cached model and indexes. */
+  public static final String CLEAR_CACHE = "clear_cache";
+  /** {@code {}} → {@link Messages.ShutdownResult}; then the daemon stops gracefully. */
+  public static final String SHUTDOWN = "shutdown";
+  /** Daemon → client notification, {@link Messages.OutputParams}: text a running command printed. */
+  public static final String OUTPUT = "output";
+
+  private Methods() {}
+}

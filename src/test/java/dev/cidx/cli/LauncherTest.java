@@ -1,0 +1,46 @@
+package dev.cidx.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cidx.config.RepoPaths;
+import dev.cidx.testing.TestRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+  @TempDir Path root;
+
+  @Test
+  void commandName_isTheFirstArgumentThatIsNeitherAnOptionNorThePathValue() {
+    assertThat(Launcher.commandName(List.of("query", "retry uploads"))).isEqualTo("query");
+    assertThat(Launcher.commandName(List.of("--path", "/repo", "query", "x"))).isEqualTo("query");
+    assertThat(Launcher.commandName(List.of("--path=/repo", "--no-daemon", "query", "x"))).isEqualTo("query");
+    assertThat(Launcher.commandName(List.of("--verbose", "index"))).isEqualTo("index");
+    assertThat(Launcher.commandName(List.of("--", "query"))).isEqualTo("query");
+    assertThat(Launcher.commandName(List.of("--help"))).isNull();
+    assertThat(Launcher.commandName(List.of())).isNull();
+  }
+
+  @Test
+  void findRepo_walksUpFromTheWorkingDirectory_orStartsAtPath() throws Exception {
+    RepoPaths repo = TestRepo.create(root.resolve("repo"));
+    Path sub = Files.createDirectories(repo.root().resolve("src/main"));
+    Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+    assertThat(Launcher.findRepo(List.of("query", "x"), sub)).contains(repo);
+    assertThat(Launcher.findRepo(List.of("query", "x"), elsewhere)).isEmpty();
+    assertThat(Launcher.findRepo(List.of("--path", "../repo/src", "query", "x"), elsewhere)).contains(repo);
+    assertThat(Launcher.findRepo(List.of("query", "x", "--path=" + sub), elsewhere)).contains(repo);
+  }
+
+  @Test
+  void daemonCommand_runsDaemonMainOnThisClassPath() throws Exception {
+    RepoPaths repo = TestRepo.create(root);
+    List<String> cmd = Launcher.daemonCommand(repo);
+    assertThat(cmd.get(0)).endsWith("java");
+    assertThat(cmd).containsSubsequence("-cp", System.getProperty("java.class.path"), "dev.cidx.cli.DaemonMain",
+        "--repo", repo.root().toString());
+  }
+}

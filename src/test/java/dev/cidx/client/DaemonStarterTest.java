@@ -1,0 +1,195 @@
+package dev.cidx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cidx.config.DaemonSettings;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.daemon.DaemonAlreadyRunningException;
+import dev.cidx.daemon.DaemonServer;
+import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Methods;
+import dev.cidx.protocol.Version;
+import dev.cidx.testing.FakeCacheLoader;
+import dev.cidx.testing.FakeDaemon;
+import dev.cidx.testing.FakeProcess;
+import dev.cidx.testing.TestRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonStarterTest {
+  @TempDir Path root;
+  RepoPaths repo;
+  final List<DaemonServer> servers = new CopyOnWriteArrayList<>();
+  final AtomicInteger spawns = new AtomicInteger();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    repo = TestRepo.create(root);
+  }
+
+  @AfterEach
+  void tearDown() {
+    servers.forEach(s -> s.stop("test over"));
+  }
+
+  /** Spawns an in-process daemon on its own thread, as a process would start: a little later. */
+  private DaemonStarter.Spawner inProcessDaemon() {
+    return () -> {
+      spawns.incrementAndGet();
+      DaemonServer server = DaemonServer.builder(repo).cacheLoader(new FakeCacheLoader()).build();
+      servers.add(server);
+      CountDownLatch exited = new CountDownLatch(1);
+      Thread t = new Thread(() -> {
+        try {
+          server.start();
+          server.awaitStopped();
+        } catch (DaemonAlreadyRunningException e) {
+          // exits with status 0, like DaemonMain
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        } finally {
+          exited.countDown();
+        }
+      });
+      t.start();
+      return new FakeProcess(() -> exited.getCount() > 0, 0);
+    };
+  }
+
+  private DaemonStarter starter(DaemonStarter.Spawner spawner) {
+    return new DaemonStarter(repo, DaemonSettings.DEFAULTS, List.of("unused"), spawner)
+        .startupTimeout(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void connect_startsADaemonWhenNoneRuns_andUsesTheRunningOneAfterwards() throws Exception {
+    try (DaemonClient c = starter(inProcessDaemon()).connect()) {
+      assertThat(c.hello().matchesCurrentVersion()).isTrue();
+    }
+    try (DaemonClient c = starter(inProcessDaemon()).connect()) {
+      assertThat(c.call(Methods.PING, null).path("pong").asBoolean()).isTrue();
+    }
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
+  void sixteenSimultaneousClients_spawnExactlyOneDaemon() throws Exception {
+    int clients = 16;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<Long>> pids = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        Callable<Long> task = () -> {
+          go.await();
+          try (DaemonClient c = starter(inProcessDaemon()).connect()) {
+            return c.call(Methods.PING, null).path("pid").asLong();
+          }
+        };
+        pids.add(pool.submit(task));
+      }
+      go.countDown();
+      for (Future<Long> pid : pids) {
+        assertThat(pid.get()).isEqualTo(ProcessHandle.current().pid());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
+  void versionMismatch_shutsTheOldDaemonDown_startsANewOne_andRetriesOnce() throws Exception {
+    List<String> oldCalls = new CopyOnWriteArrayList<>();
+    FakeDaemon[] old = new FakeDaemon[1];
+    old[0] = new FakeDaemon(repo.socketPath(), request -> {
+      String method = request.path("method").asText();
+      oldCalls.add(method);
+      if (method.equals(Methods.HELLO)) {
+        return FakeDaemon.Reply.of(FakeDaemon.result(request,
+            new HelloResult("0.0.1-old", Version.PROTOCOL, 4242, repo.root().toString(), repo.socketPath().toString())));
+      }
+      if (method.equals(Methods.SHUTDOWN)) {
+        try {
+          old[0].close(); // stops accepting and removes its socket, as the old daemon would
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+        return new FakeDaemon.Reply(List.of(FakeDaemon.result(request, java.util.Map.of("stopping", true))), true);
+      }
+      return FakeDaemon.Reply.silence();
+    });
+    try (DaemonClient c = starter(inProcessDaemon()).connect()) {
+      HelloResult hello = c.hello();
+      assertThat(hello.cidxVersion()).isEqualTo(Version.CIDX);
+      assertThat(hello.pid()).isEqualTo(ProcessHandle.current().pid());
+    }
+    assertThat(oldCalls).containsExactly(Methods.HELLO, Methods.SHUTDOWN);
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
+  void newDaemonOfTheWrongVersionToo_isReported_notRetriedForever() throws Exception {
+    DaemonStarter.Spawner wrongVersion = () -> {
+      spawns.incrementAndGet();
+      FakeDaemon fake = new FakeDaemon(repo.socketPath(), request -> request.path("method").asText().equals(Methods.HELLO)
+          ? FakeDaemon.Reply.of(FakeDaemon.result(request, new HelloResult("9.9.9", 99, 1, "", "")))
+          : FakeDaemon.Reply.of(FakeDaemon.result(request, java.util.Map.of("pong", true))));
+      return new FakeProcess(() -> Files.exists(repo.socketPath()), 0);
+    };
+    assertThatThrownBy(() -> starter(wrongVersion).connect())
+        .isInstanceOf(DaemonUnavailableException.class)
+        .hasMessage("the daemon started for " + repo.root() + " runs cidx 9.9.9 (protocol 99), this is "
+            + Version.CIDX + " (protocol " + Version.PROTOCOL + ")");
+    assertThat(spawns.get()).isEqualTo(1);
+    Files.deleteIfExists(repo.socketPath());
+  }
+
+  @Test
+  void daemonDyingWhileStarting_isReportedWithTheEndOfItsLog() throws Exception {
+    DaemonStarter.Spawner crashing = () -> {
+      spawns.incrementAndGet();
+      StringBuilder log = new StringBuilder();
+      for (int i = 1; i <= 30; i++) {
+        log.append("line ").append(i).append('\n');
+      }
+      log.append("java.lang.IllegalStateException: cannot bind\n");
+      Files.writeString(repo.logFile(), log);
+      return new FakeProcess(() -> false, 1);
+    };
+    assertThatThrownBy(() -> starter(crashing).connect())
+        .isInstanceOf(DaemonUnavailableException.class)
+        .hasMessageStartingWith("the daemon exited with status 1 while starting; end of " + repo.logFile() + ":\n")
+        .hasMessageContaining("  line 12\n")
+        .hasMessageNotContaining("line 11\n")
+        .hasMessageEndingWith("  java.lang.IllegalStateException: cannot bind");
+  }
+
+  @Test
+  void daemonThatNeverAnswers_timesOut() {
+    DaemonStarter.Spawner hanging = () -> {
+      spawns.incrementAndGet();
+      return new FakeProcess(() -> true, 0);
+    };
+    DaemonStarter s = new DaemonStarter(repo, new DaemonSettings(true, 10.0, true, 60.0, 4, List.of(10, 20)),
+        List.of("unused"), hanging).startupTimeout(Duration.ofMillis(300));
+    assertThatThrownBy(s::connect)
+        .isInstanceOf(DaemonUnavailableException.class)
+        .hasMessageStartingWith("the daemon did not answer within 0.3 s of starting");
+  }
+}
