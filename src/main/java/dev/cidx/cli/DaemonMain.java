@@ -7,10 +7,8 @@ import dev.cidx.daemon.DaemonAlreadyRunningException;
 import dev.cidx.daemon.DaemonLog;
 import dev.cidx.daemon.DaemonServer;
 import dev.cidx.daemon.SearchCacheLoader;
-import dev.cidx.embed.Embedder;
-import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.OnnxEmbedder;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -78,7 +76,7 @@ public final class DaemonMain {
     }
     DaemonServer server = DaemonServer.builder(repo)
         .commandRunner(DaemonMain::runCommand)
-        .cacheLoader(new SearchCacheLoader(repo, DaemonMain::openEmbedder))
+        .cacheLoader(new SearchCacheLoader(repo, OnnxEmbedder::open))
         .build();
     try {
       server.start();
@@ -106,29 +104,6 @@ public final class DaemonMain {
     Terminal terminal = new Terminal(inv.terminal().interactive(), inv.terminal().color(), inv.terminal().columns());
     return Cli.run(inv.argv(), new Cli.Context(inv.cwd(), inv.env(), terminal, inv.out(), inv.err(),
         Optional.of(inv.queries())));
-  }
-
-  /**
-   * Opens the ONNX embedder.
-   * TODO(integrator): once wip/embed is merged, replace the reflection with {@code OnnxEmbedder.open(model)}
-   * (and pass {@code OnnxEmbedder::open} to the SearchCacheLoader directly).
-   */
-  static Embedder openEmbedder(EmbeddingModel model) {
-    try {
-      Class<?> onnx = Class.forName("dev.cidx.embed.OnnxEmbedder");
-      return (Embedder) onnx.getMethod("open", EmbeddingModel.class).invoke(null, model);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException("cannot open the embedding model " + model.modelName() + ": " + cause, cause);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("this build has no ONNX embedder (dev.cidx.embed.OnnxEmbedder)", e);
-    }
   }
 
   /**

@@ -34,7 +34,17 @@ public final class SearchCacheLoader implements CacheLoader {
 
   @Override
   public Index openIndex() throws IOException {
-    return new LoadedIndex(IndexSnapshot.open(repo));
+    IndexSnapshot snapshot = IndexSnapshot.open(repo);
+    boolean success = false;
+    try {
+      snapshot.vectors(); // read the vectors now, so no query ever waits on the disk for them
+      success = true;
+      return new LoadedIndex(snapshot);
+    } finally {
+      if (!success) {
+        snapshot.close();
+      }
+    }
   }
 
   @Override
@@ -49,8 +59,13 @@ public final class SearchCacheLoader implements CacheLoader {
     }
   }
 
-  // TODO(integrator): report chunks, files and the commit from IndexSnapshot in info() once it has them.
   private record LoadedIndex(IndexSnapshot snapshot) implements Index {
+    @Override
+    public IndexInfo info() {
+      return new IndexInfo((long) snapshot.chunkCount(), (long) snapshot.fileCount(),
+          snapshot.commit().vectorsFile() + " @ " + snapshot.commit().indexedAt());
+    }
+
     @Override
     public boolean isCurrent() throws IOException {
       return snapshot.isCurrent();
