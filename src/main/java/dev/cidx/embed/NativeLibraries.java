@@ -71,9 +71,7 @@ final class NativeLibraries {
     }
     Path cache = cacheDir();
     if (System.getProperty(ORT_NATIVE_PATH_PROPERTY) == null) {
-      Path dir = onnxRuntimeDir(cache);
-      extractOnnxRuntime(dir);
-      System.setProperty(ORT_NATIVE_PATH_PROPERTY, dir.toString());
+      System.setProperty(ORT_NATIVE_PATH_PROPERTY, extractOnnxRuntime(cache).toString());
     }
     if (System.getProperty(JNA_BOOT_PATH_PROPERTY) == null) {
       prepareJna(cache);
@@ -152,7 +150,9 @@ final class NativeLibraries {
     return osPart + "-" + archPart;
   }
 
-  private static void extractOnnxRuntime(Path dir) {
+  /** Extracts ONNX Runtime's libraries under {@code cache} unless already there; returns their directory. */
+  static Path extractOnnxRuntime(Path cache) {
+    Path dir = onnxRuntimeDir(cache);
     String platform = dir.getFileName().toString();
     try {
       Files.createDirectories(dir);
@@ -166,6 +166,7 @@ final class NativeLibraries {
         }
         extractOnce(url, dir.resolve(fileName));
       }
+      return dir;
     } catch (IOException e) {
       throw new EmbeddingException("cannot unpack ONNX Runtime into " + dir + ": " + e.getMessage()
           + " (set -D" + CACHE_DIR_PROPERTY + " to a writable directory)", e);
