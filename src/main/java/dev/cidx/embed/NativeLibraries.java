@@ -42,6 +42,7 @@ final class NativeLibraries {
   static final String ORT_NATIVE_PATH_PROPERTY = "onnxruntime.native.path";
   static final String DJL_CACHE_DIR_PROPERTY = "DJL_CACHE_DIR";
   static final String DJL_OFFLINE_PROPERTY = "ai.djl.offline";
+  static final String JNA_BOOT_PATH_PROPERTY = "jna.boot.library.path";
 
   /**
    * Held so the levels stick: java.util.logging keeps loggers weakly, and a collected logger forgets
@@ -49,7 +50,7 @@ final class NativeLibraries {
    * extraction and engine messages to the console of every cidx command.
    */
   private static final List<Logger> QUIETED = List.of(
-      Logger.getLogger("ai.djl"), Logger.getLogger("ai.onnxruntime"));
+      Logger.getLogger("ai.djl"), Logger.getLogger("ai.onnxruntime"), Logger.getLogger("ai.djl.util.cuda"));
 
   /** Guarded by the class lock. */
   private static boolean prepared;
@@ -63,14 +64,17 @@ final class NativeLibraries {
     }
     for (Logger logger : QUIETED) {
       if (logger.getLevel() == null) {
-        logger.setLevel(Level.WARNING);
+        // DJL probes for CUDA while it picks a tokenizer build and warns when a driver is present but
+        // unusable; cidx tokenizes on the CPU, so that warning says nothing about cidx.
+        logger.setLevel(logger.getName().equals("ai.djl.util.cuda") ? Level.OFF : Level.WARNING);
       }
     }
     Path cache = cacheDir();
     if (System.getProperty(ORT_NATIVE_PATH_PROPERTY) == null) {
-      Path dir = onnxRuntimeDir(cache);
-      extractOnnxRuntime(dir);
-      System.setProperty(ORT_NATIVE_PATH_PROPERTY, dir.toString());
+      System.setProperty(ORT_NATIVE_PATH_PROPERTY, extractOnnxRuntime(cache).toString());
+    }
+    if (System.getProperty(JNA_BOOT_PATH_PROPERTY) == null) {
+      prepareJna(cache);
     }
     if (System.getenv(DJL_CACHE_DIR_PROPERTY) == null && System.getProperty(DJL_CACHE_DIR_PROPERTY) == null) {
       System.setProperty(DJL_CACHE_DIR_PROPERTY, cache.resolve("djl").toString());
@@ -79,6 +83,40 @@ final class NativeLibraries {
       System.setProperty(DJL_OFFLINE_PROPERTY, "true");
     }
     prepared = true;
+  }
+
+  /**
+   * DJL's CUDA probe loads JNA, which otherwise copies its dispatch library into
+   * {@code ~/.cache/JNA/temp} on every start. JNA checks that library's version against its jar, so the
+   * directory is named by the jar's version, and JNA is left alone when that is unknown.
+   */
+  private static void prepareJna(Path cache) {
+    Class<?> nativeClass;
+    try {
+      nativeClass = Class.forName("com.sun.jna.Native", false, NativeLibraries.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return; // no JNA on the class path, nothing will extract it
+    }
+    String version = nativeClass.getPackage().getImplementationVersion();
+    String prefix = jnaPlatform();
+    String fileName = System.mapLibraryName("jnidispatch").replace(".dylib", ".jnilib");
+    URL url = nativeClass.getResource("/com/sun/jna/" + prefix + "/" + fileName);
+    if (version == null || url == null) {
+      return;
+    }
+    Path dir = cache.resolve("native").resolve("jna-" + version.split(" ")[0]).resolve(prefix);
+    try {
+      Files.createDirectories(dir);
+      extractOnce(url, dir.resolve(fileName));
+    } catch (IOException e) {
+      return; // JNA falls back to its own temporary copy
+    }
+    System.setProperty(JNA_BOOT_PATH_PROPERTY, dir.toString());
+  }
+
+  private static String jnaPlatform() {
+    String platform = onnxRuntimePlatform(); // linux-x64, osx-aarch64, win-x64, ...
+    return platform.replace("osx-", "darwin-").replace("win-", "win32-").replace("-x64", "-x86-64");
   }
 
   /** {@code cidx.cache.dir}, else {@code $XDG_CACHE_HOME/cidx}, else {@code ~/.cache/cidx}. */
@@ -112,7 +150,9 @@ final class NativeLibraries {
     return osPart + "-" + archPart;
   }
 
-  private static void extractOnnxRuntime(Path dir) {
+  /** Extracts ONNX Runtime's libraries under {@code cache} unless already there; returns their directory. */
+  static Path extractOnnxRuntime(Path cache) {
+    Path dir = onnxRuntimeDir(cache);
     String platform = dir.getFileName().toString();
     try {
       Files.createDirectories(dir);
@@ -126,6 +166,7 @@ final class NativeLibraries {
         }
         extractOnce(url, dir.resolve(fileName));
       }
+      return dir;
     } catch (IOException e) {
       throw new EmbeddingException("cannot unpack ONNX Runtime into " + dir + ": " + e.getMessage()
           + " (set -D" + CACHE_DIR_PROPERTY + " to a writable directory)", e);

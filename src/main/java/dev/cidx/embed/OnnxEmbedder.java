@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,29 +27,32 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
 
 /**
  * Runs an {@link EmbeddingModel} with ONNX Runtime on the CPU.
  *
+ * <h2>One text per run</h2>
+ * Every text runs through the model alone, never batched with others. The models are int8 with
+ * dynamic quantization: each run picks one quantization scale from all activations in its input, so a
+ * text's vector depends on what it was batched with (by up to 0.03 per component, with or without
+ * padding). An index whose vectors change with batch composition could not reuse cached embeddings or
+ * compare a chunk's vector across runs, so batching is out. It also costs nothing: batching 350-token
+ * chunks needs <em>more</em> CPU per chunk, not less (see {@link Tuning}).
+ *
  * <h2>Throughput</h2>
- * Indexing a large repository embeds tens of thousands of chunks, so {@link #embedDocuments} is built
- * to keep both cores busy with useful work:
- * <ol>
- *   <li>All texts are tokenized up front (one native batch call; well under 1% of the time).
- *   <li>They are sorted by token count, so each batch holds texts of similar length and padding is
- *       minimal; each batch is padded only to its own longest text, never to {@code maxTokens}.
- *   <li>Batches are cut by a token budget (padded tokens per batch, and a cap on texts), so short
- *       texts travel in big batches and long ones in smaller batches.
- *   <li>Batches run on {@code workers} threads against one session; results are put back in input
- *       order.
- * </ol>
- * See {@link Tuning} for why the session runs single-threaded with two workers.
+ * {@link #embedDocuments} tokenizes all texts in one native call (under 2% of the CPU time), then
+ * {@code workers} threads, one per core, each take the longest text not yet embedded and run it
+ * single-threaded; taking the longest first keeps the last texts short, so the workers finish together.
+ * The query path runs on the caller's thread. See {@link Tuning} for the measurements.
  *
  * <h2>Threads</h2>
- * Every method may be called from any thread. {@code OrtSession.run} is thread-safe, so queries from
- * the daemon's request threads run directly on the caller's thread beside any indexing batches. A
- * read-write lock keeps {@link #close()} from freeing the native session under a running call: calls
- * hold the read lock while they touch the session, close takes the write lock.
+ * Every method may be called from any thread; {@code OrtSession.run} is thread-safe, so queries from
+ * the daemon's request threads run beside any indexing work. A read-write lock keeps {@link #close()}
+ * from freeing the session or tokenizer under a running call: each public call holds the read lock from
+ * start to end (its workers run within that span), close takes the write lock. Workers never take the
+ * lock themselves: a reader queued behind a waiting {@code close()} would deadlock with the call that
+ * is waiting for it.
  */
 public final class OnnxEmbedder implements Embedder {
   private final EmbeddingModel model;
@@ -57,8 +61,8 @@ public final class OnnxEmbedder implements Embedder {
   private final OrtEnvironment environment;
   private final OrtSession session;
   private final boolean feedsTokenTypeIds;
-  private final String outputName;
-  /** Runs batches in parallel; null when {@code tuning.workers() == 1}. Daemon threads. */
+  private final Set<String> outputNames;
+  /** Runs the texts of one embedDocuments call in parallel; null for a single worker. Daemon threads. */
   private final ExecutorService workers;
 
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -78,7 +82,7 @@ public final class OnnxEmbedder implements Embedder {
           + ", expected input_ids and attention_mask");
     }
     this.feedsTokenTypeIds = inputs.containsKey("token_type_ids");
-    this.outputName = tokenOutput(session);
+    this.outputNames = Set.of(tokenOutput(session));
     this.workers = tuning.workers() == 1 ? null : Executors.newFixedThreadPool(tuning.workers(), daemonThreads());
   }
 
@@ -170,8 +174,14 @@ public final class OnnxEmbedder implements Embedder {
   @Override
   public float[] embedQuery(String text) {
     Objects.requireNonNull(text, "text");
-    long[][] ids = {tokenizer.encode(model.queryInstruction() + text)};
-    return run(ids)[0];
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    try {
+      checkOpen();
+      return run(tokenizer.encode(model.queryInstruction() + text));
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -179,168 +189,137 @@ public final class OnnxEmbedder implements Embedder {
     if (texts.isEmpty()) {
       return List.of();
     }
-    long[][] ids = tokenizer.encode(texts);
-    List<int[]> batches = batches(ids, tuning.tokenBudget(), tuning.maxBatch());
-    float[][] vectors = new float[ids.length][];
-    if (workers == null || batches.size() == 1) {
-      for (int[] batch : batches) {
-        runBatch(ids, batch, vectors);
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    try {
+      checkOpen();
+      long[][] ids = tokenizer.encode(texts);
+      int[] order = longestFirst(ids);
+      float[][] vectors = new float[ids.length][];
+      if (workers == null || ids.length == 1) {
+        for (int i : order) {
+          vectors[i] = run(ids[i]);
+        }
+      } else {
+        runInParallel(ids, order, vectors);
       }
-    } else {
-      runInParallel(ids, batches, vectors);
+      return Arrays.asList(vectors);
+    } finally {
+      lock.unlock();
     }
-    return Arrays.asList(vectors);
+  }
+
+  /** Indexes of {@code ids}, longest first. Package-private for tests. */
+  static int[] longestFirst(long[][] ids) {
+    return IntStream.range(0, ids.length).boxed()
+        .sorted(Comparator.comparingInt((Integer i) -> ids[i].length).reversed())
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   /**
-   * Each worker takes the next batch from a shared counter rather than a fixed share, so the two finish
-   * together even though batches differ in cost.
+   * Each worker takes the next text from a shared counter, so no worker idles while another still has
+   * a queue. Waits for every worker even when interrupted or failing: the caller's read lock is what
+   * keeps the session open under them.
    */
-  private void runInParallel(long[][] ids, List<int[]> batches, float[][] vectors) {
+  private void runInParallel(long[][] ids, int[] order, float[][] vectors) {
     AtomicInteger next = new AtomicInteger();
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < tuning.workers(); w++) {
       running.add(workers.submit(() -> {
-        for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
-          runBatch(ids, batches.get(b), vectors);
+        for (int k; (k = next.getAndIncrement()) < order.length; ) {
+          vectors[order[k]] = run(ids[order[k]]);
         }
         return null;
       }));
     }
     RuntimeException failure = null;
+    boolean interrupted = false;
     for (Future<?> future : running) {
-      try {
-        future.get();
-      } catch (ExecutionException e) {
-        RuntimeException cause = e.getCause() instanceof RuntimeException
-            ? (RuntimeException) e.getCause()
-            : new EmbeddingException("embedding failed: " + e.getCause(), e.getCause());
-        if (failure == null) {
-          failure = cause;
-        } else if (failure != cause) {
-          failure.addSuppressed(cause);
+      while (true) {
+        try {
+          future.get();
+          break;
+        } catch (ExecutionException e) {
+          next.set(order.length); // the other workers stop after their current text
+          RuntimeException cause = e.getCause() instanceof RuntimeException
+              ? (RuntimeException) e.getCause()
+              : new EmbeddingException("embedding failed: " + e.getCause(), e.getCause());
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+          break;
+        } catch (InterruptedException e) {
+          next.set(order.length);
+          interrupted = true;
         }
-        next.set(batches.size()); // the other worker stops after its current batch
-      } catch (InterruptedException e) {
-        next.set(batches.size());
-        Thread.currentThread().interrupt();
-        throw new EmbeddingException("interrupted while embedding", e);
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      EmbeddingException stopped = new EmbeddingException("interrupted while embedding " + order.length + " texts");
+      if (failure != null) {
+        stopped.addSuppressed(failure);
+      }
+      throw stopped;
     }
     if (failure != null) {
       throw failure;
     }
   }
 
-  private void runBatch(long[][] ids, int[] batch, float[][] vectors) {
-    long[][] batchIds = new long[batch.length][];
-    for (int i = 0; i < batch.length; i++) {
-      batchIds[i] = ids[batch[i]];
-    }
-    float[][] result = run(batchIds);
-    for (int i = 0; i < batch.length; i++) {
-      vectors[batch[i]] = result[i];
-    }
-  }
-
-  /**
-   * Groups text indexes into batches: sorted by length so neighbours pad little, and cut when the
-   * padded size (texts times the longest) would pass the budget. Package-private for tests.
-   */
-  static List<int[]> batches(long[][] ids, int tokenBudget, int maxBatch) {
-    Integer[] order = new Integer[ids.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
-    List<int[]> batches = new ArrayList<>();
-    int start = 0;
-    while (start < order.length) {
-      int end = start + 1;
-      // Sorted ascending, so the text being added is always the batch's longest.
-      while (end < order.length && end - start < maxBatch
-          && (long) (end - start + 1) * ids[order[end]].length <= tokenBudget) {
-        end++;
-      }
-      int[] batch = new int[end - start];
-      for (int i = start; i < end; i++) {
-        batch[i - start] = order[i];
-      }
-      batches.add(batch);
-      start = end;
-    }
-    return batches;
-  }
-
-  /** Runs one padded batch and pools it; holds the read lock so close() cannot free the session meanwhile. */
-  private float[][] run(long[][] ids) {
-    int rows = ids.length;
-    int width = 0;
-    for (long[] row : ids) {
-      width = Math.max(width, row.length);
-    }
-    long[] inputIds = new long[rows * width];
-    long[] mask = new long[rows * width];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(ids[r], 0, inputIds, r * width, ids[r].length);
-      Arrays.fill(mask, r * width, r * width + ids[r].length, 1L);
-    }
-    long[] shape = {rows, width};
-    Lock lock = lifecycle.readLock();
-    lock.lock();
+  /** Runs one text. The caller holds the read lock (directly, or through the call it works for). */
+  private float[] run(long[] ids) {
+    long[] shape = {1, ids.length};
+    long[] mask = new long[ids.length];
+    Arrays.fill(mask, 1L);
+    Map<String, OnnxTensor> feed = new HashMap<>();
     try {
-      if (closed) {
-        throw new IllegalStateException("embedder for " + model.modelName() + " is closed");
+      feed.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
+      feed.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+      if (feedsTokenTypeIds) {
+        feed.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape));
       }
-      Map<String, OnnxTensor> feed = new HashMap<>();
-      try {
-        feed.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(inputIds), shape));
-        feed.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
-        if (feedsTokenTypeIds) {
-          feed.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[rows * width]), shape));
-        }
-        try (OrtSession.Result result = session.run(feed, java.util.Set.of(outputName))) {
-          FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-          return pool(hidden, ids, width);
-        }
-      } finally {
-        for (OnnxTensor tensor : feed.values()) {
-          tensor.close();
-        }
+      try (OrtSession.Result result = session.run(feed, outputNames)) {
+        return pool(((OnnxTensor) result.get(0)).getFloatBuffer(), ids.length);
       }
     } catch (OrtException e) {
-      throw new EmbeddingException("model " + model.modelName() + " failed on a batch of " + rows + " x "
-          + width + " tokens: " + e.getMessage(), e);
+      throw new EmbeddingException("model " + model.modelName() + " failed on a text of " + ids.length
+          + " tokens: " + e.getMessage(), e);
     } finally {
-      lock.unlock();
+      for (OnnxTensor tensor : feed.values()) {
+        tensor.close();
+      }
     }
   }
 
-  private float[][] pool(FloatBuffer hidden, long[][] ids, int width) {
+  /** Reduces the [1, tokens, dimension] hidden states to one unit vector. */
+  private float[] pool(FloatBuffer hidden, int tokens) {
     int dim = model.dimension();
-    float[][] vectors = new float[ids.length][];
-    for (int r = 0; r < ids.length; r++) {
-      float[] v = new float[dim];
-      int rowBase = r * width * dim;
-      if (model.pooling() == EmbeddingModel.Pooling.CLS) {
-        hidden.get(rowBase, v);
-      } else {
-        // Mean over the real tokens only: padding rows are excluded by taking the text's own length.
-        int tokens = ids[r].length;
-        float[] token = new float[dim];
-        for (int t = 0; t < tokens; t++) {
-          hidden.get(rowBase + t * dim, token);
-          for (int d = 0; d < dim; d++) {
-            v[d] += token[d];
-          }
-        }
+    float[] v = new float[dim];
+    if (model.pooling() == EmbeddingModel.Pooling.CLS) {
+      hidden.get(0, v);
+    } else {
+      float[] token = new float[dim];
+      for (int t = 0; t < tokens; t++) {
+        hidden.get(t * dim, token);
         for (int d = 0; d < dim; d++) {
-          v[d] /= tokens;
+          v[d] += token[d];
         }
       }
-      vectors[r] = normalize(v);
+      for (int d = 0; d < dim; d++) {
+        v[d] /= tokens;
+      }
     }
-    return vectors;
+    return normalize(v);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("embedder for " + model.modelName() + " is closed");
+    }
   }
 
   private static float[] normalize(float[] v) {
@@ -359,7 +338,16 @@ public final class OnnxEmbedder implements Embedder {
 
   @Override
   public TokenCounter tokenCounter() {
-    return tokenizer;
+    return texts -> {
+      Lock lock = lifecycle.readLock();
+      lock.lock();
+      try {
+        checkOpen();
+        return tokenizer.countTokens(texts);
+      } finally {
+        lock.unlock();
+      }
+    };
   }
 
   @Override

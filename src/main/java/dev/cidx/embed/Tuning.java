@@ -1,17 +1,39 @@
 package dev.cidx.embed;
 
 /**
- * How {@link OnnxEmbedder} spends the CPU. The defaults are the measured best on a 2-core machine (see
- * the numbers below); the {@code cidx.embed.*} system properties override them for benchmarking.
+ * How {@link OnnxEmbedder} spends the CPU. The {@code cidx.embed.*} system properties override the
+ * defaults, for benchmarking ({@code dev.cidx.bench.EmbedBench}); cidx itself never sets them.
+ *
+ * <p>Why the defaults, measured with bge-small on 40-line Java chunks (about 350 tokens each) on a
+ * 2-core Xeon with AVX-512 VNNI, counting CPU time because the machine was shared:
+ * <ul>
+ *   <li><b>One text per run</b> (forced by determinism, see {@link OnnxEmbedder}) is also the fastest.
+ *       CPU time per chunk rises with batch size: batches of up to 512 padded tokens (so one chunk)
+ *       gave about 10 chunks per CPU-second, 2048 tokens 7.4, 8192 tokens 5.6 and 32768 tokens 3.6,
+ *       even when sorted by length so padding was small. The int8 matrix products are cheap; what
+ *       costs is the element-wise work between them (quantize, GELU, layer norm), which is bound by
+ *       memory and slows sharply once a batch's activations (tokens x 1536 floats in the feed-forward
+ *       layer) no longer fit a core's 2 MB L2 cache.
+ *   <li><b>Parallel texts, one thread each</b>, rather than one text at a time on an intra-op pool of
+ *       two: both did the same work per CPU-second, but independent runs never wait for each other,
+ *       while an intra-op pool meets at a barrier after each of the hundreds of operators in a run and
+ *       runs the small ones on one thread. Single-threaded runs also give the lowest query latency
+ *       (about 4 ms), and a query arriving during indexing runs beside the indexing work instead of
+ *       queueing for the pool. One worker per available processor.
+ *   <li><b>No spinning.</b> ORT's pool threads otherwise busy-wait after each run, taking cores that
+ *       other runs need (the two-thread configuration was slower with spinning on). It only matters
+ *       when {@code intraOpThreads > 1}.
+ *   <li><b>Tokenizing up front</b> rather than overlapping it with inference: it is under 2% of the
+ *       CPU time of inference, and with every core busy running the model there is no idle core for an
+ *       overlapped tokenizer to use.
+ * </ul>
  *
  * @param intraOpThreads threads ONNX Runtime uses inside one run
- * @param workers batches of one {@code embedDocuments} call run at the same time
+ * @param workers texts of one {@code embedDocuments} call that run at the same time
  * @param spin whether ONNX Runtime's idle pool threads busy-wait for the next run
- * @param tokenBudget most padded tokens (texts times the longest) in one batch
- * @param maxBatch most texts in one batch
  */
-record Tuning(int intraOpThreads, int workers, boolean spin, int tokenBudget, int maxBatch) {
-  static final Tuning DEFAULTS = new Tuning(1, 2, false, 8192, 64);
+record Tuning(int intraOpThreads, int workers, boolean spin) {
+  static final Tuning DEFAULTS = new Tuning(1, Math.max(1, Runtime.getRuntime().availableProcessors()), false);
 
   Tuning {
     if (intraOpThreads < 1) {
@@ -20,20 +42,12 @@ record Tuning(int intraOpThreads, int workers, boolean spin, int tokenBudget, in
     if (workers < 1) {
       throw new IllegalArgumentException("workers (" + workers + ") must be positive");
     }
-    if (tokenBudget < 1) {
-      throw new IllegalArgumentException("tokenBudget (" + tokenBudget + ") must be positive");
-    }
-    if (maxBatch < 1) {
-      throw new IllegalArgumentException("maxBatch (" + maxBatch + ") must be positive");
-    }
   }
 
   static Tuning fromSystemProperties() {
     return new Tuning(
         Integer.getInteger("cidx.embed.intraOpThreads", DEFAULTS.intraOpThreads),
         Integer.getInteger("cidx.embed.workers", DEFAULTS.workers),
-        Boolean.parseBoolean(System.getProperty("cidx.embed.spin", Boolean.toString(DEFAULTS.spin))),
-        Integer.getInteger("cidx.embed.tokenBudget", DEFAULTS.tokenBudget),
-        Integer.getInteger("cidx.embed.maxBatch", DEFAULTS.maxBatch));
+        Boolean.parseBoolean(System.getProperty("cidx.embed.spin", Boolean.toString(DEFAULTS.spin))));
   }
 }
