@@ -79,7 +79,7 @@ final class NativeLibraries {
     if (System.getenv(DJL_CACHE_DIR_PROPERTY) == null && System.getProperty(DJL_CACHE_DIR_PROPERTY) == null) {
       System.setProperty(DJL_CACHE_DIR_PROPERTY, cache.resolve("djl").toString());
     }
-    if (System.getenv("DJL_OFFLINE") == null && System.getProperty(DJL_OFFLINE_PROPERTY) == null) {
+    if (System.getProperty(DJL_OFFLINE_PROPERTY) == null) {
       System.setProperty(DJL_OFFLINE_PROPERTY, "true");
     }
     prepared = true;

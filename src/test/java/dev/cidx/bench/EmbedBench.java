@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Defaults: {@code /tmp/corpus-nethttp}, {@code bge-small-en-v1.5}, 480 chunks (a spread sample of all
- * 40-line pieces). Tuning knobs are the {@code cidx.embed.*} system properties (see {@code Tuning}).
+ * 40-line pieces). Tuning knobs are the system properties {@code cidx.embed.workers},
+ * {@code cidx.embed.intraOpThreads} and {@code cidx.embed.spin} (see {@code dev.cidx.embed.Tuning}).
+ * Add {@code -Dcidx.cache.dir=DIR} to unpack the native libraries somewhere other than ~/.cache/cidx.
  */
 public final class EmbedBench {
   private static final int CHUNK_LINES = 40;
@@ -86,6 +88,11 @@ public final class EmbedBench {
       System.out.printf(Locale.ROOT, "embedDocuments: %d chunks in %d ms = %.1f chunks/s; %.1f chunks per CPU-second,"
               + " %.2f cores busy%n", sample.size(), ms(docNanos), sample.size() / (docNanos / 1e9),
           sample.size() / (cpuNanos / 1e9), (double) cpuNanos / docNanos);
+      long tokenizeCpu0 = processCpuNanos();
+      embedder.tokenCounter().countTokens(sample);
+      long tokenizeCpu = processCpuNanos() - tokenizeCpu0;
+      System.out.printf(Locale.ROOT, "tokenizing the sample: %d ms CPU, %.1f%% of embedDocuments' CPU time%n",
+          ms(tokenizeCpu), 100.0 * tokenizeCpu / cpuNanos);
 
       for (int i = 0; i < 20; i++) {
         embedder.embedQuery(QUERY_TEXTS.get(i % QUERY_TEXTS.size()));
