@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -216,9 +215,5 @@ final class EmbeddingCache implements AutoCloseable {
     while (buf.hasRemaining()) {
       pos += ch.write(buf, pos);
     }
-  }
-
-  static Map<Long, float[]> newBatch() {
-    return new HashMap<>();
   }
 }

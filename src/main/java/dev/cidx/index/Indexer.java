@@ -19,16 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.lucene.document.Document;
@@ -62,13 +56,10 @@ import org.apache.lucene.util.Bits;
  * <p>Lucene's write lock makes the indexer exclusive per repository: a second run fails fast.
  */
 public final class Indexer {
-  private static final int EMBED_BATCH = 64;
-
   private final RepoPaths repo;
   private final CidxConfig config;
   private final EmbeddingModel model;
   private final Supplier<Embedder> embedderSupplier;
-  private Embedder embedder;
 
   /**
    * @param embedderSupplier opened only when a file must be chunked or a chunk embedded, so a run with
@@ -148,19 +139,21 @@ public final class Indexer {
 
     EmbeddingPipeline pipeline = new EmbeddingPipeline(writer, cache, changed, files.size(), progress, started);
     if (!changed.isEmpty()) {
-      embedder = embedderSupplier.get();
-      boolean finished = pipeline.run(cancelled);
+      Embedder embedder = embedderSupplier.get();
+      Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
+          embedder.tokenCounter());
+      boolean finished = pipeline.run(chunker, embedder, cancelled);
       if (!finished) {
         writer.rollback();
-        return new IndexRun(files.size(), pipeline.filesDone, modified, deleted.size(), pipeline.chunksQueued,
-            pipeline.embedded, pipeline.reused, seconds(started), false, true);
+        return new IndexRun(files.size(), pipeline.filesDone(), modified, deleted.size(), pipeline.chunksQueued(),
+            pipeline.embedded(), pipeline.reused(), seconds(started), false, true);
       }
     }
     progress.update(pipeline.snapshot(IndexProgress.Phase.COMMITTING));
     CommitInfo info = commit(writer, cache, previous);
     progress.update(pipeline.snapshot(IndexProgress.Phase.DONE));
-    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), pipeline.embedded,
-        pipeline.reused, seconds(started), true, false);
+    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), pipeline.embedded(),
+        pipeline.reused(), seconds(started), true, false);
   }
 
   /** Step 4 and 5: vectors for exactly the live chunks, saved under a new name, then one Lucene commit. */
@@ -199,7 +192,7 @@ public final class Indexer {
         missing.add(hash);
       }
     }
-    addInParallel(store, cache, missing);
+    store.addAll(missing, cache::get);
 
     String vectorsFile = "vectors-" + System.currentTimeMillis() + ".hnsw";
     Path tmp = repo.indexDir().resolve(vectorsFile + ".tmp");
@@ -214,40 +207,6 @@ public final class Indexer {
     return info;
   }
 
-  /** Graph insertion dominates a large commit; hnswlib's add is thread-safe, so use every core. */
-  private static void addInParallel(VectorStore store, EmbeddingCache cache, List<Long> hashes) throws IOException {
-    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), hashes.size() / 256));
-    if (threads == 1) {
-      for (Long h : hashes) {
-        store.add(h, cache.get(h));
-      }
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> parts = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int part = t;
-        parts.add(pool.submit(() -> {
-          for (int i = part; i < hashes.size(); i += threads) {
-            Long h = hashes.get(i);
-            store.add(h, cache.get(h));
-          }
-        }));
-      }
-      for (Future<?> f : parts) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while building the vector index", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IOException("building the vector index failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   private void removeUnusedVectorFiles(String current) throws IOException {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(repo.indexDir(), "vectors-*")) {
       for (Path p : stream) {
@@ -255,181 +214,6 @@ public final class Indexer {
           Files.deleteIfExists(p);
         }
       }
-    }
-  }
-
-  /**
-   * Steps 2 and 3. The chunking thread feeds an unbounded queue (chunk text is small next to the
-   * model's time per chunk, and an early total makes the ETA honest); this thread embeds it.
-   */
-  private final class EmbeddingPipeline {
-    private final IndexWriter writer;
-    private final EmbeddingCache cache;
-    private final List<SourceFile> files;
-    private final int filesScanned;
-    private final IndexProgress progress;
-    private final long started;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final Map<String, Integer> pendingPerFile = new HashMap<>();
-    private volatile int chunksQueued;
-    private volatile int filesDone;
-    private int embedded;
-    private int reused;
-    private int toEmbed;
-    private static final Object END = new Object();
-
-    EmbeddingPipeline(IndexWriter writer, EmbeddingCache cache, List<SourceFile> files, int filesScanned,
-        IndexProgress progress, long started) {
-      this.writer = writer;
-      this.cache = cache;
-      this.files = files;
-      this.filesScanned = filesScanned;
-      this.progress = progress;
-      this.started = started;
-    }
-
-    /** Returns false when cancelled; nothing is committed then. */
-    boolean run(BooleanSupplier cancelled) throws IOException, IndexException {
-      Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
-          embedder.tokenCounter());
-      ExecutorService chunking = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cidx-chunker");
-        t.setDaemon(true);
-        return t;
-      });
-      Future<?> producer = chunking.submit(() -> {
-        try {
-          produce(chunker, cancelled);
-        } finally {
-          queue.add(END);
-        }
-        return null;
-      });
-      try {
-        boolean finished = consume(cancelled);
-        producer.get();
-        return finished && !cancelled.getAsBoolean();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof IOException io) {
-          throw io;
-        }
-        throw new IndexException("indexing failed: " + cause, cause);
-      } finally {
-        chunking.shutdownNow();
-        try {
-          chunking.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    private void produce(Chunker chunker, BooleanSupplier cancelled) throws IOException {
-      Set<Long> queued = new HashSet<>();
-      for (SourceFile file : files) {
-        if (cancelled.getAsBoolean()) {
-          return;
-        }
-        writer.deleteDocuments(new Term(ChunkFields.PATH, file.path()));
-        Optional<String> text = FileText.read(file.absolutePath());
-        if (text.isEmpty()) {
-          fileDone();
-          continue;
-        }
-        List<Chunk> chunks = chunker.chunk(file.path(), file.language(), text.get());
-        List<Document> docs = new ArrayList<>(chunks.size() + 1);
-        List<Chunk> pending = new ArrayList<>();
-        for (Chunk c : chunks) {
-          docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
-          long hash = c.contentHash();
-          synchronized (this) {
-            if (!cache.contains(hash) && queued.add(hash)) {
-              pending.add(c);
-            } else {
-              reused++;
-            }
-          }
-        }
-        docs.add(ChunkDocuments.file(file, sha256(text.get()), chunks.size()));
-        writer.addDocuments(docs);
-        synchronized (this) {
-          chunksQueued += chunks.size();
-          toEmbed += pending.size();
-          if (pending.isEmpty()) {
-            filesDone++;
-          } else {
-            pendingPerFile.put(file.path(), pending.size());
-          }
-        }
-        queue.addAll(pending);
-      }
-    }
-
-    private synchronized void fileDone() {
-      filesDone++;
-    }
-
-    private boolean consume(BooleanSupplier cancelled) throws IOException, InterruptedException {
-      List<Chunk> batch = new ArrayList<>(EMBED_BATCH);
-      boolean end = false;
-      while (!end) {
-        Object first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (cancelled.getAsBoolean()) {
-          return false;
-        }
-        if (first == null) {
-          progress.update(snapshot(IndexProgress.Phase.EMBEDDING));
-          continue;
-        }
-        List<Object> taken = new ArrayList<>();
-        taken.add(first);
-        queue.drainTo(taken, EMBED_BATCH - 1);
-        for (Object o : taken) {
-          if (o == END) {
-            end = true;
-          } else {
-            batch.add((Chunk) o);
-          }
-        }
-        if (!batch.isEmpty()) {
-          embed(batch);
-          batch.clear();
-          progress.update(snapshot(IndexProgress.Phase.EMBEDDING));
-        }
-      }
-      return true;
-    }
-
-    private void embed(List<Chunk> batch) throws IOException {
-      List<String> texts = new ArrayList<>(batch.size());
-      for (Chunk c : batch) {
-        texts.add(c.text());
-      }
-      List<float[]> vectors = embedder.embedDocuments(texts);
-      Map<Long, float[]> entries = new LinkedHashMap<>();
-      for (int i = 0; i < batch.size(); i++) {
-        entries.put(batch.get(i).contentHash(), vectors.get(i));
-      }
-      synchronized (this) {
-        cache.putAll(entries);
-        embedded += batch.size();
-        for (Chunk c : batch) {
-          int left = pendingPerFile.merge(c.path(), -1, Integer::sum);
-          if (left == 0) {
-            pendingPerFile.remove(c.path());
-            filesDone++;
-          }
-        }
-      }
-    }
-
-    synchronized IndexProgress.Snapshot snapshot(IndexProgress.Phase phase) {
-      return new IndexProgress.Snapshot(phase, filesScanned, files.size(), filesDone, toEmbed, embedded,
-          seconds(started));
     }
   }
 
@@ -499,7 +283,7 @@ public final class Indexer {
 
   private record FileState(long size, long modifiedMillis) {}
 
-  private static double seconds(long startedNanos) {
+  static double seconds(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1e9;
   }
 

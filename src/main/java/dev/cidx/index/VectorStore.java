@@ -20,6 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongFunction;
 
 /**
  * The semantic index: an HNSW graph (hnswlib) of chunk embeddings keyed by {@link Chunk#contentHash()}.
@@ -31,7 +36,8 @@ import java.util.Optional;
  * query picks its accuracy without mutating shared state.
  *
  * <p>Thread-safety: {@link #nearest} and {@link #vector} may run concurrently with each other; adds
- * and removes are for the indexer, which owns its store exclusively until it saves it.
+ * and removes are for the indexer, which owns its store exclusively until it saves it, and adds from
+ * several threads only through {@link #addAll}.
  */
 public final class VectorStore {
   static final int M = 16;
@@ -96,7 +102,50 @@ public final class VectorStore {
     return ids;
   }
 
-  /** Adds (or replaces) a vector; grows the graph's capacity as needed. */
+  /**
+   * Adds many vectors using every core; graph insertion dominates a large commit.
+   *
+   * <p>Two hnswlib constraints shape this: resizing is not safe against concurrent adds (it swaps the
+   * pool of visited-sets under them: "Queue full"), so room is made first; and that pool holds one set
+   * per available processor, so more adding threads than processors can deadlock (a thread holding a
+   * node's lock waits for a set held by a thread waiting for that lock).
+   */
+  public void addAll(List<Long> hashes, LongFunction<float[]> vectors) throws IOException {
+    // Removed items keep their slots, so only the whole capacity plus the new items is sure to fit.
+    graph.resize(graph.getMaxItemCount() + hashes.size());
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), hashes.size() / 256));
+    if (threads == 1) {
+      for (Long h : hashes) {
+        add(h, vectors.apply(h));
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int part = t;
+        parts.add(pool.submit(() -> {
+          for (int i = part; i < hashes.size(); i += threads) {
+            long h = hashes.get(i);
+            add(h, vectors.apply(h));
+          }
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building the vector index", e);
+    } catch (ExecutionException e) {
+      throw new IOException("building the vector index failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Adds (or replaces) one vector, growing the graph as needed; not for concurrent use (see addAll). */
   public void add(long hash, float[] vector) {
     if (vector.length != graph.getDimensions()) {
       throw new IllegalArgumentException(

@@ -76,6 +76,25 @@ class VectorStoreTest {
   }
 
   @Test
+  void addAll_addsInParallelAfterRemovalsWithoutGrowingMidway() throws Exception {
+    Random r = new Random(4);
+    VectorStore store = VectorStore.create(8, 16);
+    for (long i = 0; i < 16; i++) {
+      store.add(i, unit(r, 8));
+    }
+    for (long i = 0; i < 8; i++) {
+      store.remove(i);
+    }
+    java.util.Map<Long, float[]> vectors = new java.util.HashMap<>();
+    for (long i = 1000; i < 3000; i++) {
+      vectors.put(i, unit(r, 8));
+    }
+    store.addAll(List.copyOf(vectors.keySet()), vectors::get);
+    assertThat(store.size()).isEqualTo(2008);
+    assertThat(store.nearest(vectors.get(2500L), 1, 50).get(0).hash()).isEqualTo(2500L);
+  }
+
+  @Test
   void add_rejectsAVectorOfTheWrongDimension() {
     VectorStore store = VectorStore.create(8, 16);
     assertThatThrownBy(() -> store.add(1, new float[4]))
