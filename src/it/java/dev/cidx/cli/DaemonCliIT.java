@@ -396,7 +396,7 @@ class DaemonCliIT {
   @Order(10)
   void pythonClient_queriesTheRunningDaemon() throws Exception {
     ensureDaemon();
-    Path script = CidxProcess.HOME.resolve("examples/clients/cidx_client.py");
+    Path script = CidxProcess.HOME.resolve("examples/clients/cidx-client");
     Process p = new ProcessBuilder("python3", script.toString(), "--limit", "3", "retry")
         .directory(dir.resolve("backend").toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
