@@ -20,7 +20,9 @@ import picocli.CommandLine.ScopeType;
     versionProvider = RootCommand.VersionProvider.class,
     description = "Code search for one repository: by meaning (semantic), by exact words (full-text), or both fused.",
     subcommands = {
-        InitCommand.class, IndexCommand.class, QueryCommand.class, StatusCommand.class, ConfigCommand.class},
+        InitCommand.class, IndexCommand.class, QueryCommand.class, StatusCommand.class, ConfigCommand.class,
+        DaemonCommand.class, DaemonStartCommand.class, DaemonStopCommand.class, PingCommand.class,
+        ClearCacheCommand.class},
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:results found / success", "1:no results", "2:error or bad usage"})

@@ -1,5 +1,7 @@
 package dev.cidx.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.CommitInfo;
@@ -11,13 +13,17 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code cidx status}: what is indexed, with which model, how big, and since when. */
-@Command(name = "status", description = "Show the repository's index: files, chunks, model, size, last indexed.")
+/**
+ * {@code cidx status}: what is indexed, with which model, how big, and since when; and the daemon, whether
+ * or not one is running (it is asked over its socket, never started).
+ */
+@Command(name = "status", description = "Show the repository's index (files, chunks, model, size, last indexed) and its daemon.")
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand
   RootCommand root;
@@ -48,6 +54,9 @@ final class StatusCommand implements Callable<Integer> {
     long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
     index.put("embedding_cache_bytes", cacheBytes);
     status.put("index", index);
+    Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
+    boolean enabled = config.daemon().enabled();
+    status.put("daemon", daemonSection(repo, daemon, enabled));
     PrintStream out = root.context().out();
     if (json) {
       out.println(Json.write(status));
@@ -57,8 +66,31 @@ final class StatusCommand implements Callable<Integer> {
     if (!(Boolean) index.get("indexed")) {
       out.println("index:         none yet (run `cidx index`)");
       out.println("model:         " + config.embeddingModel());
-      return Cli.FOUND;
+    } else {
+      printIndex(out, index, config, cacheBytes);
     }
+    DaemonStatusPrinter printer = new DaemonStatusPrinter(out);
+    if (daemon.isPresent()) {
+      printer.printRunning(daemon.get());
+    } else {
+      printer.printNotRunning(repo, enabled);
+    }
+    return Cli.FOUND;
+  }
+
+  /** The daemon's own status with {@code enabled} (from config.json) first, or what is known without one. */
+  private static Map<String, Object> daemonSection(RepoPaths repo, Optional<JsonNode> daemon, boolean enabled) {
+    Map<String, Object> section = new LinkedHashMap<>();
+    section.put("enabled", enabled);
+    if (daemon.isPresent()) {
+      daemon.get().fields().forEachRemaining(f -> section.put(f.getKey(), f.getValue()));
+    } else {
+      section.putAll(DaemonCommands.notRunning(repo));
+    }
+    return section;
+  }
+
+  private static void printIndex(PrintStream out, Map<String, Object> index, CidxConfig config, long cacheBytes) {
     out.printf(Locale.ROOT, "files:         %d%n", (Integer) index.get("files"));
     out.printf(Locale.ROOT, "chunks:        %d%n", (Integer) index.get("chunks"));
     out.println("model:         " + index.get("model") + (index.get("model").equals(config.embeddingModel()) ? ""
@@ -66,7 +98,6 @@ final class StatusCommand implements Callable<Integer> {
     out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)
         + " embedding cache)");
     out.println("last indexed:  " + index.get("last_indexed"));
-    return Cli.FOUND;
   }
 
   static String human(long bytes) {

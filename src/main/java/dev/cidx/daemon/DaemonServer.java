@@ -60,6 +60,7 @@ public final class DaemonServer {
   private final DaemonStateCoordinator state;
   private final Metrics metrics = new Metrics();
   private final IndexCache cache;
+  private final DaemonQueries queries;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final ThreadPoolExecutor connectionPool;
@@ -83,6 +84,7 @@ public final class DaemonServer {
     this.configPollInterval = b.configPollInterval;
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
+    this.queries = new DaemonQueries(cache, metrics);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -347,6 +349,11 @@ public final class DaemonServer {
 
   IndexCache cache() {
     return cache;
+  }
+
+  /** Where every query the daemon answers goes: the cache, marked and measured as the daemon's. */
+  DaemonQueries queries() {
+    return queries;
   }
 
   CommandRunner commandRunner() {

@@ -53,11 +53,7 @@ final class MethodHandler implements DaemonRpc {
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
-    long start = System.nanoTime();
-    QueryResult result = server.cache().query(request);
-    double ms = (System.nanoTime() - start) / 1e6;
-    server.metrics().query(ms);
-    return result.withVia(QueryResult.VIA_DAEMON, ms);
+    return server.queries().query(request);
   }
 
   @Override
@@ -69,7 +65,7 @@ final class MethodHandler implements DaemonRpc {
     try (PrintStream out = connection.outputStream(OutputParams.STDOUT);
          PrintStream err = connection.outputStream(OutputParams.STDERR)) {
       CommandRunner.Invocation invocation = new CommandRunner.Invocation(params.argv(), Path.of(params.cwd()),
-          params.env(), params.terminal(), out, err, server.cache(), connection::isBroken);
+          params.env(), params.terminal(), out, err, server.queries(), connection::isBroken);
       int exit = runner.run(invocation);
       out.flush();
       err.flush();

@@ -427,6 +427,23 @@ class DaemonServerTest {
   }
 
   @Test
+  void run_queriesGoThroughTheCache_markedAsFromTheDaemon_andCounted() throws Exception {
+    runner = inv -> {
+      QueryResult r = inv.queries().query(QueryRequest.builder(String.join(" ", inv.argv())).build());
+      inv.out().println(r.query() + " via " + r.via());
+      return 0;
+    };
+    start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThat(c.run(new RunParams(List.of("retry"), root.toString(), null, null), out, out)).isZero();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("retry via daemon\n");
+    assertThat(status().path("queries_served").asInt()).isEqualTo(1);
+    assertThat(status().path("query_p99_ms").isNumber()).isTrue();
+  }
+
+  @Test
   void run_outputNotificationsCarryTheRequestId() throws Exception {
     start();
     try (LineSocket s = new LineSocket(server.socketPath())) {

@@ -1,0 +1,80 @@
+package dev.cidx.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cidx.config.RepoPaths;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The daemon's status for people, as {@code cidx daemon status} and the daemon section of
+ * {@code cidx status} print it. Reads the status as JSON (the {@code status} method's result), so a field
+ * a newer daemon adds costs nothing here and a missing one prints as "-".
+ */
+final class DaemonStatusPrinter {
+  private final PrintStream out;
+
+  DaemonStatusPrinter(PrintStream out) {
+    this.out = out;
+  }
+
+  void printRunning(JsonNode s) {
+    out.printf(Locale.ROOT, "daemon:        running, pid %d (cidx %s, protocol %d), %s%n", s.path("pid").asLong(),
+        s.path("version").asText("?"), s.path("protocol_version").asInt(), s.path("state").asText("?"));
+    out.println("socket:        " + s.path("socket_path").asText("-"));
+    out.println("uptime:        " + duration(s.path("uptime_seconds").asDouble()) + " (since "
+        + s.path("started_at").asText("-") + ")");
+    out.println("last access:   " + s.path("last_access").asText("-") + " (idle " + duration(s.path("idle_seconds").asDouble())
+        + "; after " + number(s.path("ttl_minutes").asDouble()) + " idle min: "
+        + (s.path("auto_shutdown_on_idle").asBoolean() ? "drop cache and shut down" : "drop cache") + ")");
+    JsonNode cache = s.path("cache");
+    if (cache.path("loaded").asBoolean()) {
+      out.printf(Locale.ROOT, "cache:         loaded: model %s, %s chunks in %s files, index %s (loaded in %.0f ms at %s)%n",
+          cache.path("model").asText("-"), cache.path("chunks").asText("?"), cache.path("files").asText("?"),
+          cache.path("index_commit").asText("-"), cache.path("load_ms").asDouble(), cache.path("loaded_at").asText("-"));
+    } else {
+      out.println("cache:         empty (the next query loads the model and index)");
+    }
+    out.printf(Locale.ROOT, "               %d index load%s, %d model load%s, %d eviction%s%n",
+        cache.path("index_loads").asLong(), plural(cache.path("index_loads").asLong()),
+        cache.path("model_loads").asLong(), plural(cache.path("model_loads").asLong()),
+        cache.path("evictions").asLong(), plural(cache.path("evictions").asLong()));
+    out.printf(Locale.ROOT, "queries:       %d served, %d errors, latency p50 %s, p99 %s%n",
+        s.path("queries_served").asLong(), s.path("errors").asLong(), millis(s.path("query_p50_ms")),
+        millis(s.path("query_p99_ms")));
+    out.printf(Locale.ROOT, "memory:        %.1f MiB heap used of %.1f MiB committed%n",
+        s.path("heap_used_mb").asDouble(), s.path("heap_committed_mb").asDouble());
+    if (s.hasNonNull("last_expiry_reason")) {
+      out.println("last expiry:   " + s.path("last_expiry_reason").asText());
+    }
+  }
+
+  void printNotRunning(RepoPaths repo, boolean enabled) {
+    String why = enabled ? "the next `cidx query` starts it" : "disabled in config.json: queries run standalone";
+    out.println("daemon:        not running (" + why + ")");
+    out.println("socket:        " + repo.socketPath() + (DaemonCommands.staleSocket(repo)
+        ? " (stale: left by a daemon that died; the next daemon removes it)" : ""));
+  }
+
+  private static String millis(JsonNode ms) {
+    return ms.isNumber() ? String.format(Locale.ROOT, "%.1f ms", ms.asDouble()) : "-";
+  }
+
+  private static String number(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
+  private static String plural(long n) {
+    return n == 1 ? "" : "s";
+  }
+
+  static String duration(double seconds) {
+    long s = (long) seconds;
+    if (s < 60) {
+      return String.format(Locale.ROOT, "%.1f s", seconds);
+    }
+    if (s < 3600) {
+      return (s / 60) + " min " + (s % 60) + " s";
+    }
+    return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+  }
+}
