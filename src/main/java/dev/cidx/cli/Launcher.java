@@ -1,11 +1,10 @@
 package dev.cidx.cli;
 
-import dev.cidx.client.DaemonClient;
 import dev.cidx.client.DaemonRpcException;
 import dev.cidx.client.DaemonStarter;
 import dev.cidx.client.DaemonUnavailableException;
-import dev.cidx.config.CidxConfig;
 import dev.cidx.config.ConfigException;
+import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoLocator;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.protocol.Messages.RunParams;
@@ -17,6 +16,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +29,10 @@ import java.util.Optional;
  * prints and exit with its exit code. It reads only what it needs for that from the arguments: the
  * command name, {@code --path DIR} (or {@code --path=DIR}) and {@code --no-daemon}; the daemon parses
  * the rest with the same command tree as the standalone path. It loads no picocli, Lucene or ONNX class,
- * which is what makes a warm query fast.
+ * nor Jackson databind: config.json's daemon block and the protocol are read and written with
+ * jackson-core's streaming API ({@link DaemonSettings#load}, {@code protocol.StreamingCodec}), and a warm
+ * query is one request on one connection. That is what makes it fast; {@code LauncherFastPathTest}
+ * guards it.
  *
  * <p>Everything else, and any query when there is no repository, the daemon is disabled
  * ({@code daemon.enabled: false}, {@code --no-daemon}, {@code CIDX_NO_DAEMON=1}) or cannot be reached,
@@ -37,10 +40,14 @@ import java.util.Optional;
  */
 public final class Launcher {
   private static final String DAEMON_MAIN = "dev.cidx.cli.DaemonMain";
+  private static final String SELECTOR_PROVIDER_PROPERTY = "java.nio.channels.spi.SelectorProvider";
+  /** What {@code sun.nio.ch.DefaultSelectorProvider} makes on Linux, from JDK 11 to at least 25. */
+  private static final String LINUX_SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
 
   private Launcher() {}
 
   public static void main(String[] args) {
+    nameTheSelectorProvider();
     System.exit(launch(List.of(args), Path.of("").toAbsolutePath(), System.getenv()));
   }
 
@@ -52,20 +59,21 @@ public final class Launcher {
     if (repo.isEmpty()) {
       return Standalone.run(argv, cwd, env); // it explains that there is no repository
     }
-    CidxConfig config;
+    DaemonSettings settings;
     try {
-      config = CidxConfig.load(repo.get().configFile());
+      settings = DaemonSettings.load(repo.get().configFile());
     } catch (ConfigException e) {
       return Standalone.run(argv, cwd, env); // it reports the config error
     }
-    if (!config.daemon().enabled()) {
+    if (!settings.enabled()) {
       return Standalone.run(argv, cwd, env);
     }
     CountingOutputStream out = new CountingOutputStream(new FileOutputStream(FileDescriptor.out));
     CountingOutputStream err = new CountingOutputStream(new FileOutputStream(FileDescriptor.err));
     String problem;
-    try (DaemonClient client = new DaemonStarter(repo.get(), config.daemon(), daemonCommand(repo.get())).connect()) {
-      return client.run(new RunParams(argv, cwd.toString(), terminal(), env), out, err);
+    try {
+      DaemonStarter starter = new DaemonStarter(repo.get(), settings, daemonCommand(repo.get()));
+      return starter.run(new RunParams(argv, cwd.toString(), terminal(), forwardedEnv(env)), out, err);
     } catch (DaemonUnavailableException e) {
       problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
     } catch (DaemonRpcException e) {
@@ -78,6 +86,25 @@ public final class Launcher {
     }
     System.err.println("cidx: " + problem + "; running standalone");
     return Standalone.run(argv, cwd, env);
+  }
+
+  /**
+   * Spares the client a scan of the class path. The first socket channel asks
+   * {@code SelectorProvider.provider()}, which, unless the documented property names a provider, looks
+   * for one with a {@code ServiceLoader} in every jar on the class path: about 40 ms with cidx's jars,
+   * as much as the rest of a warm query. On Linux this names the provider the JDK would pick anyway; on
+   * other systems, when the property is set already, or when this JDK lacks the class, the scan stays.
+   */
+  static void nameTheSelectorProvider() {
+    if (System.getProperty(SELECTOR_PROVIDER_PROPERTY) != null || !"Linux".equals(System.getProperty("os.name"))) {
+      return;
+    }
+    try {
+      Class.forName(LINUX_SELECTOR_PROVIDER, false, null); // present, not initialised
+      System.setProperty(SELECTOR_PROVIDER_PROPERTY, LINUX_SELECTOR_PROVIDER);
+    } catch (ClassNotFoundException e) {
+      // another JDK layout: keep the scan
+    }
   }
 
   /** The first argument that is neither an option nor the value of {@code --path}: the command's name. */
@@ -115,8 +142,7 @@ public final class Launcher {
    */
   static List<String> daemonCommand(RepoPaths repo) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv("CIDX_DAEMON_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.trim().split("\\s+")));
@@ -127,6 +153,21 @@ public final class Launcher {
     cmd.add("--repo");
     cmd.add(repo.root().toString());
     return cmd;
+  }
+
+  /**
+   * The variables a forwarded command may read: cidx's own ({@code CIDX_DEBUG}, ...). The terminal's
+   * traits travel separately; the rest of the environment (tokens, keys) has no business in a
+   * long-lived process, nor in every request.
+   */
+  static Map<String, String> forwardedEnv(Map<String, String> env) {
+    Map<String, String> forwarded = new HashMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (e.getKey().startsWith("CIDX_")) {
+        forwarded.put(e.getKey(), e.getValue());
+      }
+    }
+    return forwarded;
   }
 
   private static TerminalInfo terminal() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.JsonLines.Frame;
-import dev.cidx.protocol.Messages;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.OutputParams;
@@ -13,6 +12,8 @@ import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
+import dev.cidx.protocol.StreamingCodec;
+import dev.cidx.protocol.StreamingCodec.Incoming;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * One connection to a daemon. Conversations, as message counts:
@@ -45,6 +45,9 @@ import java.util.function.Consumer;
  * stopping, or does not answer in time (the connection is then unusable: close it); {@link DaemonRpcException}
  * when it answered with an error (the connection stays usable). A client never deletes a socket.
  *
+ * <p>Requests are written and answers read with {@link StreamingCodec} (jackson-core only); databind
+ * is touched only to turn a result into a tree or a record for {@link #call}, never by {@link #run}.
+ *
  * <p>Not thread-safe: one conversation at a time per client.
  */
 public final class DaemonClient implements AutoCloseable {
@@ -58,6 +61,7 @@ public final class DaemonClient implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private long nextId = 1;
   private boolean broken;
+  private boolean printed;
 
   private DaemonClient(Path socket, SocketChannel channel, Selector selector) {
     this.socket = socket;
@@ -142,18 +146,22 @@ public final class DaemonClient implements AutoCloseable {
     return call(method, params, DEFAULT_CALL_TIMEOUT);
   }
 
+  /**
+   * Calls {@code method} with {@code params} (a record, a map, a {@link StreamingCodec.Params} or null for
+   * none) and returns its {@code result}.
+   */
   public JsonNode call(String method, Object params, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    return exchange(method, params, timeout, null);
+    return JsonLines.tree(exchange(method, JsonLines.params(params), timeout, null, null));
   }
 
   /** Calls {@code method} and converts its result to {@code type} (a record from {@code protocol}). */
   public <T> T call(String method, Object params, Class<T> type, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    JsonNode result = call(method, params, timeout);
+    Object result = exchange(method, JsonLines.params(params), timeout, null, null);
     try {
-      return JsonLines.MAPPER.treeToValue(result, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return JsonLines.convert(result, type);
+    } catch (IllegalArgumentException e) {
       throw new DaemonUnavailableException("unexpected " + method + " result from the daemon: " + e.getMessage(), e);
     }
   }
@@ -165,51 +173,53 @@ public final class DaemonClient implements AutoCloseable {
 
   /**
    * Runs a command line in the daemon, writing its output to {@code stdout} and {@code stderr} as it
-   * arrives, and returns its exit code. Waits as long as the command runs.
+   * arrives, and returns its exit code. Waits as long as the command runs. This is the warm
+   * {@code cidx query} path: the request and what comes back go through {@link StreamingCodec} alone.
+   * A daemon of another version answers {@link ErrorCode#VERSION_MISMATCH} before running anything.
    */
   public int run(RunParams params, OutputStream stdout, OutputStream stderr)
       throws DaemonUnavailableException, DaemonRpcException {
-    JsonNode result = exchange(Methods.RUN, params, null, output -> {
-      OutputStream target = OutputParams.STDERR.equals(output.stream()) ? stderr : stdout;
-      try {
-        target.write(output.text().getBytes(StandardCharsets.UTF_8));
-        target.flush();
-      } catch (IOException e) {
-        // our own stdout is closed (e.g. `cidx query ... | head`): keep reading to the end
-      }
-    });
-    return result.path("exit_code").asInt(2);
+    Object result = exchange(Methods.RUN, params, null, stdout, stderr);
+    return (int) StreamingCodec.integer(result, "exit_code", 2);
   }
 
-  private JsonNode exchange(String method, Object params, Duration timeout, Consumer<OutputParams> onOutput)
-      throws DaemonUnavailableException, DaemonRpcException {
+  /** True once a {@link #run} on this connection received output: running the command again would repeat it. */
+  public boolean printed() {
+    return printed;
+  }
+
+  /** Sends one request and returns its result; {@code output} notifications go to the streams when given. */
+  private Object exchange(String method, StreamingCodec.Params params, Duration timeout, OutputStream stdout,
+      OutputStream stderr) throws DaemonUnavailableException, DaemonRpcException {
     if (broken) {
       throw new DaemonUnavailableException("the connection to the daemon was lost earlier");
     }
     long id = nextId++;
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     try {
-      write(JsonLines.encode(JsonLines.request(id, method, params)), deadline);
+      write(StreamingCodec.request(id, method, params), deadline);
       while (true) {
-        JsonNode message = readMessage(deadline, method);
-        JsonNode messageId = message.get("id");
-        if (messageId == null || messageId.isNull() && message.has("method")) {
-          if (onOutput != null && Methods.OUTPUT.equals(message.path("method").asText())) {
-            onOutput.accept(JsonLines.MAPPER.treeToValue(message.get("params"), OutputParams.class));
+        Incoming message = readMessage(deadline, method);
+        if (message.isNotification()) {
+          if (stdout != null && Methods.OUTPUT.equals(message.method())) {
+            printed = true;
+            String stream = StreamingCodec.string(message.params(), "stream");
+            String text = StreamingCodec.string(message.params(), "text");
+            print(OutputParams.STDERR.equals(stream) ? stderr : stdout, text);
           }
           continue; // other notifications are for future versions
         }
-        if (messageId.isNull()) {
+        if (message.id() == null) {
           // An error the daemon could not tie to a request: too large, unparseable. It closes the connection.
-          throw rpcError(message, method);
+          throw rpcError(message);
         }
-        if (messageId.asLong() != id) {
+        if (!message.answers(id)) {
           continue; // the answer to an earlier request that timed out
         }
-        if (message.has("error")) {
-          throw rpcError(message, method);
+        if (message.isError()) {
+          throw rpcError(message);
         }
-        return message.path("result");
+        return message.result();
       }
     } catch (DaemonUnavailableException e) {
       broken = true;
@@ -220,13 +230,24 @@ public final class DaemonClient implements AutoCloseable {
     }
   }
 
-  private DaemonRpcException rpcError(JsonNode message, String method) throws DaemonUnavailableException {
-    int code = message.path("error").path("code").asInt(ErrorCode.INTERNAL_ERROR.code());
-    String text = message.path("error").path("message").asText("error without a message");
+  private static void print(OutputStream target, String text) {
+    if (text == null) {
+      return;
+    }
+    try {
+      target.write(text.getBytes(StandardCharsets.UTF_8));
+      target.flush();
+    } catch (IOException e) {
+      // our own stdout is closed (e.g. `cidx query ... | head`): keep reading to the end
+    }
+  }
+
+  private static DaemonRpcException rpcError(Incoming message) throws DaemonUnavailableException {
+    int code = message.errorCode();
     if (code == ErrorCode.SHUTTING_DOWN.code()) {
       throw new DaemonUnavailableException("the daemon is shutting down");
     }
-    return new DaemonRpcException(code, text);
+    return new DaemonRpcException(code, message.errorMessage());
   }
 
   private void write(byte[] bytes, long deadline) throws IOException, DaemonUnavailableException {
@@ -244,7 +265,7 @@ public final class DaemonClient implements AutoCloseable {
     }
   }
 
-  private JsonNode readMessage(long deadline, String method) throws IOException, DaemonUnavailableException {
+  private Incoming readMessage(long deadline, String method) throws IOException, DaemonUnavailableException {
     while (true) {
       Frame frame = decoder.next();
       if (frame instanceof Frame.Line line) {
@@ -252,7 +273,7 @@ public final class DaemonClient implements AutoCloseable {
           continue;
         }
         try {
-          return JsonLines.MAPPER.readTree(line.bytes());
+          return StreamingCodec.read(line.bytes());
         } catch (JsonProcessingException e) {
           throw new DaemonUnavailableException("the daemon sent a line that is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -303,15 +324,6 @@ public final class DaemonClient implements AutoCloseable {
       } catch (Exception e) {
         // nothing left to release
       }
-    }
-  }
-
-  /** For {@link DaemonControl}: the status result as a record. */
-  static Messages.StatusResult toStatus(JsonNode node) throws DaemonUnavailableException {
-    try {
-      return JsonLines.MAPPER.treeToValue(node, Messages.StatusResult.class);
-    } catch (JsonProcessingException e) {
-      throw new DaemonUnavailableException("unexpected status from the daemon: " + e.getOriginalMessage(), e);
     }
   }
 }

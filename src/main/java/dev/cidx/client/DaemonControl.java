@@ -1,8 +1,10 @@
 package dev.cidx.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Methods;
@@ -50,8 +52,8 @@ public final class DaemonControl {
       return Optional.empty();
     }
     try {
-      return Optional.of(DaemonClient.toStatus(json.get()));
-    } catch (DaemonUnavailableException e) {
+      return Optional.of(JsonLines.MAPPER.treeToValue(json.get(), StatusResult.class));
+    } catch (JsonProcessingException e) {
       return Optional.empty();
     }
   }

@@ -2,11 +2,14 @@ package dev.cidx.client;
 
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,7 +34,8 @@ import java.util.stream.Collectors;
 
 /**
  * Connects to a repository's daemon, starting one if there is none, and makes sure it runs this cidx
- * version. The bounded retry loop of the client side:
+ * version. {@link #run} first tries a running daemon with one request (the daemon checks the version
+ * itself); when that does not answer, and for {@link #connect()}, the bounded retry loop of the client side:
  * <ol>
  *   <li>Connect and {@code hello}. A matching daemon: done.</li>
  *   <li>A daemon of another version: ask it to {@code shutdown}, wait (at most
@@ -69,6 +73,7 @@ public final class DaemonStarter {
   private final RepoPaths repo;
   private final DaemonSettings settings;
   private final List<String> daemonCommand;
+  /** Null for the real process ({@link #spawnProcess}); not a method reference, which costs the fast path. */
   private final Spawner spawner;
   private Duration startupTimeout = Duration.ofSeconds(20);
 
@@ -87,7 +92,7 @@ public final class DaemonStarter {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.daemonCommand = List.copyOf(daemonCommand);
-    this.spawner = spawner != null ? spawner : this::spawnProcess;
+    this.spawner = spawner;
   }
 
   /** The longest a start waits for the new daemon to answer (JVM start on a busy machine). */
@@ -118,6 +123,39 @@ public final class DaemonStarter {
           + " (protocol " + Version.PROTOCOL + ")");
     }
     return client;
+  }
+
+  /**
+   * Runs a forwarded command line in the repository's daemon. The warm path is one connection and one
+   * {@code run} request, which carries this client's version instead of a {@code hello} before it. When
+   * that fails before anything was printed (no daemon, a stale socket, a daemon stopping or of another
+   * version), it goes the long way once: {@link #connect()}, which starts or replaces the daemon, and
+   * {@code run} again.
+   */
+  public int run(RunParams params, OutputStream stdout, OutputStream stderr)
+      throws DaemonUnavailableException, DaemonRpcException {
+    DaemonClient fast = null;
+    try {
+      fast = DaemonClient.connect(repo.socketPath());
+    } catch (DaemonUnavailableException e) {
+      // no daemon or a stale socket: start one below
+    }
+    if (fast != null) {
+      try (DaemonClient client = fast) {
+        return client.run(params, stdout, stderr);
+      } catch (DaemonRpcException e) {
+        if (e.code() != ErrorCode.VERSION_MISMATCH.code()) {
+          throw e;
+        }
+      } catch (DaemonUnavailableException e) {
+        if (fast.printed()) {
+          throw e; // running it again would print it twice
+        }
+      }
+    }
+    try (DaemonClient client = connect()) {
+      return client.run(params, stdout, stderr);
+    }
   }
 
   private static HelloResult helloOrClose(DaemonClient client) throws DaemonUnavailableException {
@@ -212,7 +250,7 @@ public final class DaemonStarter {
   }
 
   private DaemonClient spawnAndAwait(Path socket, long deadline) throws IOException, DaemonUnavailableException {
-    Process process = spawner.spawn();
+    Process process = spawn();
     int spawns = 1;
     List<Integer> delays = settings.retryDelaysMs().isEmpty() ? List.of(100) : settings.retryDelaysMs();
     int attempt = 0;
@@ -233,7 +271,7 @@ public final class DaemonStarter {
         }
         // Status 0: it found another daemon holding the lock (one stopping, or started by someone else).
         if (spawns < MAX_SPAWNS && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-          process = spawner.spawn();
+          process = spawn();
           spawns++;
         }
       }
@@ -259,6 +297,10 @@ public final class DaemonStarter {
       }
       pause(Duration.ofMillis(Math.min(10, Math.max(1, (end - System.nanoTime()) / 1_000_000))));
     }
+  }
+
+  private Process spawn() throws IOException {
+    return spawner != null ? spawner.spawn() : spawnProcess();
   }
 
   /** A connection whose ping was answered, or null. */

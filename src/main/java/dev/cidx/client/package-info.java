@@ -9,7 +9,9 @@
  * See {@code dev.cidx.daemon}'s package documentation for what the daemon does on its side.
  *
  * <p>May import: {@code protocol}, {@code config}, the JDK and Jackson. It loads no Lucene, ONNX or
- * picocli class, so the {@code cidx query} fast path starts quickly. It never deletes a socket.
+ * picocli class, so the {@code cidx query} fast path starts quickly; that path ({@link
+ * dev.cidx.client.DaemonStarter#run}) also stays clear of Jackson databind and of lambdas, whose first
+ * use costs a short-lived process more than the rest of a warm query. It never deletes a socket.
  *
  * <p>Threads: a {@link dev.cidx.client.DaemonClient} serves one thread; the static helpers are thread-safe;
  * {@link dev.cidx.client.DaemonStarter} serializes starts per repository across threads and processes.

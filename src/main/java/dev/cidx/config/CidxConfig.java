@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -75,9 +75,14 @@ public record CidxConfig(
     try {
       CidxConfig config = JSON.readValue(file.toFile(), CidxConfig.class);
       return config == null ? defaults() : config;
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new ConfigException(file + ": " + cause.getMessage(), e);
+    } catch (JsonMappingException e) {
+      // A record's constructor, or DaemonSettings.read, rejected a value: its message names the field.
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof IllegalArgumentException) {
+          throw new ConfigException(file + ": " + cause.getMessage(), e);
+        }
+      }
+      throw new ConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {

@@ -58,6 +58,12 @@ final class MethodHandler implements DaemonRpc {
 
   @Override
   public RunResult run(RunParams params) throws Exception {
+    if (!params.clientMatchesCurrentVersion()) {
+      // Checked here rather than by a hello per command: one round trip for a warm query.
+      throw new RpcException(ErrorCode.VERSION_MISMATCH, "version mismatch: the client is cidx " + params.clientVersion()
+          + " (protocol " + params.protocolVersion() + "), this daemon " + Version.CIDX + " (protocol "
+          + Version.PROTOCOL + "); replace the daemon");
+    }
     CommandRunner runner = server.commandRunner();
     if (runner == null) {
       throw new RpcException(ErrorCode.METHOD_NOT_FOUND, "method not found: run (this daemon has no command runner)");

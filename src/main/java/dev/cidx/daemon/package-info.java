@@ -24,8 +24,12 @@
  *       the delays of {@code retry_delays_ms}. If the process exits with an error meanwhile, report the
  *       end of daemon.log. If it exits with 0 (it found another daemon, for instance one still stopping),
  *       keep waiting, and start another once that one is gone.</li>
- *   <li><i>Version mismatch</i> in {@code hello}: ask the old daemon to {@code shutdown}, wait (bounded)
- *       until its socket is gone, start a new one and retry once.</li>
+ *   <li><i>Version mismatch</i>: a forwarded {@code run} carries the client's version, and a daemon of
+ *       another version answers {@code VERSION_MISMATCH} (-32004) without running it, so a warm command is
+ *       one request with no {@code hello} before it. On that answer, as on a mismatch in {@code hello}, the
+ *       client asks the old daemon to {@code shutdown}, waits (bounded) until its socket is gone, starts a
+ *       new one and retries once. A {@code run} without a version (an older client, which said
+ *       {@code hello} first) is not checked.</li>
  *   <li><i>Timeout</i> or a daemon that cannot be started: the CLI prints one line and runs the command
  *       in its own process (standalone), which gives the same results, only slower.</li>
  *   <li><i>{@code SHUTTING_DOWN}</i> (-32002): the daemon is stopping; treat it as a missing daemon.</li>

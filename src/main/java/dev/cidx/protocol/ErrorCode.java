@@ -7,7 +7,8 @@ import java.util.Optional;
  * JSON-RPC 2.0 meaning; cidx's own sit in the "server error" range -32000 to -32099.
  *
  * <p>A client decides what to do from the code alone: {@link #REQUEST_TOO_LARGE} and {@link #PARSE_ERROR}
- * close the connection; {@link #SHUTTING_DOWN} means "start a new daemon and retry"; the search codes
+ * close the connection; {@link #SHUTTING_DOWN} means "start a new daemon and retry", {@link #VERSION_MISMATCH}
+ * "replace the daemon and retry"; the search codes
  * carry a message written for the user and are printed as they are.
  */
 public enum ErrorCode {
@@ -22,6 +23,8 @@ public enum ErrorCode {
   SHUTTING_DOWN(-32002),
   /** The daemon already serves as many connections as it allows. */
   TOO_MANY_CONNECTIONS(-32003),
+  /** The client runs another cidx or protocol version: stop this daemon, start one of its own and retry. */
+  VERSION_MISMATCH(-32004),
   /** There is no index yet: run {@code cidx index}. */
   NO_INDEX(-32010),
   /** The index could not be read; re-index. */

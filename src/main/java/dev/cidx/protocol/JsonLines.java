@@ -44,13 +44,28 @@ public final class JsonLines {
     }
   }
 
-  public static ObjectNode request(Object id, String method, Object params) {
-    ObjectNode node = MAPPER.createObjectNode();
-    node.put("jsonrpc", JSONRPC_VERSION);
-    node.set("id", MAPPER.valueToTree(id));
-    node.put("method", method);
-    node.set("params", params == null ? MAPPER.createObjectNode() : MAPPER.valueToTree(params));
-    return node;
+  /**
+   * {@code params} as {@link StreamingCodec.Params}: itself when it writes itself, {@code {}} for null,
+   * else whatever databind makes of it (a record, a map).
+   */
+  public static StreamingCodec.Params params(Object params) {
+    if (params == null) {
+      return StreamingCodec.NO_PARAMS;
+    }
+    if (params instanceof StreamingCodec.Params p) {
+      return p;
+    }
+    return g -> MAPPER.writeValue(g, params);
+  }
+
+  /** A value read by {@link StreamingCodec} as a tree (a null node for null). */
+  public static JsonNode tree(Object value) {
+    return value == null ? MAPPER.nullNode() : MAPPER.valueToTree(value);
+  }
+
+  /** A value read by {@link StreamingCodec} bound to {@code type} (a record from this package). */
+  public static <T> T convert(Object value, Class<T> type) {
+    return MAPPER.convertValue(value, type);
   }
 
   public static ObjectNode notification(String method, Object params) {

@@ -2,6 +2,8 @@ package dev.cidx.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public final class Messages {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record HelloParams(
       @JsonProperty("client_version") String clientVersion,
-      @JsonProperty("protocol_version") Integer protocolVersion) {
+      @JsonProperty("protocol_version") Integer protocolVersion) implements StreamingCodec.Params {
     public HelloParams {
       if (clientVersion == null) {
         throw new IllegalArgumentException("client_version must be given");
@@ -32,6 +34,14 @@ public final class Messages {
 
     public static HelloParams current() {
       return new HelloParams(Version.CIDX, Version.PROTOCOL);
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+      g.writeStartObject();
+      g.writeStringField("client_version", clientVersion);
+      g.writeNumberField("protocol_version", protocolVersion);
+      g.writeEndObject();
     }
   }
 
@@ -67,19 +77,29 @@ public final class Messages {
     }
   }
 
-  /** A whole command line forwarded by the thin client, run by the daemon through the same command tree. */
+  /**
+   * A whole command line forwarded by the thin client, run by the daemon through the same command tree.
+   * {@code client_version} and {@code protocol_version} are the client's: a daemon of another version
+   * refuses the command ({@link ErrorCode#VERSION_MISMATCH}) instead of running it, which spares the
+   * client a {@code hello} round trip per command. Without them (an older client, which said
+   * {@code hello} first) the daemon does not check.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record RunParams(
       @JsonProperty("argv") List<String> argv,
       @JsonProperty("cwd") String cwd,
       @JsonProperty("terminal") TerminalInfo terminal,
-      @JsonProperty("env") Map<String, String> env) {
+      @JsonProperty("env") Map<String, String> env,
+      @JsonProperty("client_version") String clientVersion,
+      @JsonProperty("protocol_version") Integer protocolVersion) implements StreamingCodec.Params {
     public RunParams {
       if (argv == null) {
         throw new IllegalArgumentException("argv must be given (an array of strings)");
       }
-      if (argv.stream().anyMatch(a -> a == null)) {
-        throw new IllegalArgumentException("argv must not contain null");
+      for (String a : argv) { // a loop, not a stream: this runs on the client's fast path
+        if (a == null) {
+          throw new IllegalArgumentException("argv must not contain null");
+        }
       }
       argv = List.copyOf(argv);
       if (cwd == null || cwd.isBlank()) {
@@ -90,6 +110,45 @@ public final class Messages {
       }
       terminal = terminal == null ? TerminalInfo.PLAIN : terminal;
       env = env == null ? Map.of() : Map.copyOf(env);
+    }
+
+    /** A command line from a client of this version. */
+    public RunParams(List<String> argv, String cwd, TerminalInfo terminal, Map<String, String> env) {
+      this(argv, cwd, terminal, env, Version.CIDX, Version.PROTOCOL);
+    }
+
+    /** True unless the client said which version it is and that differs from this code's. */
+    public boolean clientMatchesCurrentVersion() {
+      return clientVersion == null && protocolVersion == null
+          || Version.CIDX.equals(clientVersion) && protocolVersion != null && Version.PROTOCOL == protocolVersion;
+    }
+
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+      g.writeStartObject();
+      g.writeArrayFieldStart("argv");
+      for (String a : argv) {
+        g.writeString(a);
+      }
+      g.writeEndArray();
+      g.writeStringField("cwd", cwd);
+      g.writeObjectFieldStart("terminal");
+      g.writeBooleanField("interactive", terminal.interactive());
+      g.writeBooleanField("color", terminal.color());
+      g.writeNumberField("columns", terminal.columns());
+      g.writeEndObject();
+      g.writeObjectFieldStart("env");
+      for (Map.Entry<String, String> e : env.entrySet()) {
+        g.writeStringField(e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      if (clientVersion != null) {
+        g.writeStringField("client_version", clientVersion);
+      }
+      if (protocolVersion != null) {
+        g.writeNumberField("protocol_version", protocolVersion);
+      }
+      g.writeEndObject();
     }
   }
 

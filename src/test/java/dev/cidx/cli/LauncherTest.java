@@ -43,4 +43,10 @@ class LauncherTest {
     assertThat(cmd).containsSubsequence("-cp", System.getProperty("java.class.path"), "dev.cidx.cli.DaemonMain",
         "--repo", repo.root().toString());
   }
+
+  @Test
+  void forwardedEnv_keepsOnlyCidxVariables() {
+    assertThat(Launcher.forwardedEnv(java.util.Map.of("CIDX_DEBUG", "1", "AWS_SECRET_ACCESS_KEY", "x", "PATH", "/bin")))
+        .containsExactly(java.util.Map.entry("CIDX_DEBUG", "1"));
+  }
 }

@@ -97,7 +97,7 @@ class DaemonClientTest {
   void responsesToEarlierRequestsAndUnknownNotifications_areSkipped() throws Exception {
     Path socket = root.resolve("s.sock");
     try (FakeDaemon fake = new FakeDaemon(socket, r -> {
-      JsonNode stale = FakeDaemon.result(JsonLines.request(999, "ping", null), Map.of("pong", true));
+      JsonNode stale = FakeDaemon.result(JsonLines.MAPPER.createObjectNode().put("id", 999), Map.of("pong", true));
       JsonNode news = JsonLines.notification("progress", Map.of("percent", 50));
       return FakeDaemon.Reply.of(stale, news, FakeDaemon.result(r, Map.of("pong", true, "pid", 7)));
     }); DaemonClient c = DaemonClient.connect(socket)) {

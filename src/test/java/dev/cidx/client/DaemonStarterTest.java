@@ -7,18 +7,26 @@ import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.daemon.DaemonAlreadyRunningException;
 import dev.cidx.daemon.DaemonServer;
+import dev.cidx.protocol.ErrorCode;
+import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.OutputParams;
+import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
 import dev.cidx.testing.FakeCacheLoader;
 import dev.cidx.testing.FakeDaemon;
 import dev.cidx.testing.FakeProcess;
 import dev.cidx.testing.TestRepo;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -51,7 +59,11 @@ class DaemonStarterTest {
   private DaemonStarter.Spawner inProcessDaemon() {
     return () -> {
       spawns.incrementAndGet();
-      DaemonServer server = DaemonServer.builder(repo).cacheLoader(new FakeCacheLoader()).build();
+      DaemonServer server = DaemonServer.builder(repo).cacheLoader(new FakeCacheLoader())
+          .commandRunner(inv -> {
+            inv.out().println("ran " + String.join(" ", inv.argv()));
+            return 0;
+          }).build();
       servers.add(server);
       CountDownLatch exited = new CountDownLatch(1);
       Thread t = new Thread(() -> {
@@ -191,5 +203,81 @@ class DaemonStarterTest {
     assertThatThrownBy(s::connect)
         .isInstanceOf(DaemonUnavailableException.class)
         .hasMessageStartingWith("the daemon did not answer within 0.3 s of starting");
+  }
+
+  private static RunParams runParams(String... argv) {
+    return new RunParams(List.of(argv), "/", null, null);
+  }
+
+  @Test
+  void run_onARunningDaemonOfThisVersion_isOneRequest() throws Exception {
+    FakeDaemon daemon = new FakeDaemon(repo.socketPath(), request -> FakeDaemon.Reply.of(
+        JsonLines.notification(Methods.OUTPUT, new OutputParams(request.get("id"), OutputParams.STDOUT, "hit\n")),
+        FakeDaemon.result(request, Map.of("exit_code", 0))));
+    try (daemon) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThat(starter(inProcessDaemon()).run(runParams("query", "x"), out, OutputStream.nullOutputStream()))
+          .isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hit\n");
+    }
+    assertThat(daemon.methods).containsExactly(Methods.RUN);
+    assertThat(spawns.get()).isZero();
+  }
+
+  @Test
+  void run_withoutADaemon_startsOne_andRunsThere() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(starter(inProcessDaemon()).run(runParams("query", "x"), out, OutputStream.nullOutputStream())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ran query x\n");
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
+  void run_onADaemonOfAnotherVersion_replacesIt_andRunsOnTheNewOne() throws Exception {
+    FakeDaemon[] old = new FakeDaemon[1];
+    old[0] = new FakeDaemon(repo.socketPath(), request -> {
+      switch (request.path("method").asText()) {
+        case Methods.RUN:
+          return FakeDaemon.Reply.of(JsonLines.error(request.get("id"), ErrorCode.VERSION_MISMATCH, "version mismatch"));
+        case Methods.HELLO:
+          return FakeDaemon.Reply.of(FakeDaemon.result(request,
+              new HelloResult("0.0.1-old", Version.PROTOCOL, 4242, repo.root().toString(), repo.socketPath().toString())));
+        case Methods.SHUTDOWN:
+          try {
+            old[0].close();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+          return new FakeDaemon.Reply(List.of(FakeDaemon.result(request, Map.of("stopping", true))), true);
+        default:
+          return FakeDaemon.Reply.silence();
+      }
+    });
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(starter(inProcessDaemon()).run(runParams("query", "y"), out, OutputStream.nullOutputStream())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ran query y\n");
+    assertThat(old[0].methods).containsExactly(Methods.RUN, Methods.HELLO, Methods.SHUTDOWN);
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
+  void run_fromAClientOfAnotherVersion_isRefusedByTheDaemon_beforeRunningAnything() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    DaemonServer server = DaemonServer.builder(repo).commandRunner(inv -> {
+      ran.add(String.join(" ", inv.argv()));
+      return 0;
+    }).build();
+    servers.add(server);
+    server.start();
+    try (DaemonClient c = DaemonClient.connect(repo.socketPath())) {
+      assertThatThrownBy(() -> c.run(new RunParams(List.of("query", "x"), "/", null, null, "0.0.1", 1),
+          OutputStream.nullOutputStream(), OutputStream.nullOutputStream()))
+          .isInstanceOfSatisfying(DaemonRpcException.class, e -> {
+            assertThat(e.errorCode()).contains(ErrorCode.VERSION_MISMATCH);
+            assertThat(e.getMessage()).isEqualTo("version mismatch: the client is cidx 0.0.1 (protocol 1), this daemon "
+                + Version.CIDX + " (protocol " + Version.PROTOCOL + "); replace the daemon");
+          });
+    }
+    assertThat(ran).isEmpty();
   }
 }

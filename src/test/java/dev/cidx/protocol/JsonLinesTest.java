@@ -6,6 +6,7 @@ import dev.cidx.protocol.JsonLines.Decoder;
 import dev.cidx.protocol.JsonLines.Frame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonLinesTest {
@@ -61,9 +62,9 @@ class JsonLinesTest {
 
   @Test
   void encode_writesOneLineEndingInNewline() {
-    byte[] line = JsonLines.encode(JsonLines.request(1, Methods.PING, null));
+    byte[] line = JsonLines.encode(JsonLines.notification(Methods.OUTPUT, Map.of("text", "a\nb")));
     String s = new String(line, StandardCharsets.UTF_8);
-    assertThat(s).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{}}\n");
+    assertThat(s).isEqualTo("{\"jsonrpc\":\"2.0\",\"method\":\"output\",\"params\":{\"text\":\"a\\nb\"}}\n");
   }
 
   @Test
