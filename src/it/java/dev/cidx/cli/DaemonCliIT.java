@@ -404,7 +404,7 @@ class DaemonCliIT {
     assertThat(p.exitValue()).as(out).isZero();
     long pid = daemonStatus().path("pid").asLong();
     List<String> lines = out.lines().toList();
-    assertThat(lines.get(0)).isEqualTo("connected to cidx 0.1.0 (protocol 1), daemon pid " + pid + ", repository " + dir);
+    assertThat(lines.get(0)).isEqualTo("connected to cidx " + dev.cidx.protocol.Version.CIDX + " (protocol 1), daemon pid " + pid + ", repository " + dir);
     List<String> locations = cidx("query", "retry", "-l", "3", "-q").out().lines().toList();
     assertThat(lines.subList(1, 4)).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -520,6 +520,15 @@ class DaemonCliIT {
         + broken.logFile() + ":");
     assertThat(r.err()).contains(broken.socketPath() + " exists and is not a socket; move it away and retry");
     assertThat(Files.readString(broken.socketPath())).isEqualTo("not a socket"); // a client never deletes it
+
+    Result query = CidxProcess.run(broken.root(), "query", "--fts", "anything");
+    List<String> queryLines = query.err().lines().toList();
+    assertThat(queryLines.get(0)).startsWith("cidx: daemon unavailable (").endsWith("; running standalone");
+    assertThat(query.err()).as("the end of daemon.log follows")
+        .contains(broken.socketPath() + " exists and is not a socket; move it away and retry");
+    assertThat(queryLines.get(queryLines.size() - 1))
+        .isEqualTo("cidx: no index here: run `cidx init` then `cidx index`");
+    assertThat(query.exit()).isEqualTo(2);
   }
 
   private static String[] prepend(String first, List<String> rest) {

@@ -71,21 +71,24 @@ public final class Launcher {
     CountingOutputStream out = new CountingOutputStream(new FileOutputStream(FileDescriptor.out));
     CountingOutputStream err = new CountingOutputStream(new FileOutputStream(FileDescriptor.err));
     String problem;
+    String details = "";
     try {
       DaemonStarter starter = new DaemonStarter(repo.get(), settings, daemonCommand(repo.get()));
       return starter.run(new RunParams(argv, cwd.toString(), terminal(), forwardedEnv(env)), out, err);
     } catch (DaemonUnavailableException e) {
       problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
+      details = afterFirstLine(e.getMessage()); // the end of daemon.log when the daemon died on us
     } catch (DaemonRpcException e) {
       problem = "daemon error (" + firstLine(e.getMessage()) + ")";
     }
-    if (out.count > 0 || err.count > 0) {
-      // Part of the output is printed already: running again would print it twice.
-      System.err.println("cidx: " + problem + " after the command had started; see " + repo.get().logFile());
-      return 2;
+    boolean started = out.count > 0 || err.count > 0;
+    // Part of the output is printed already: running again would print it twice.
+    System.err.println("cidx: " + problem + (started ? " after the command had started; see " + repo.get().logFile()
+        : "; running standalone"));
+    if (!details.isEmpty()) {
+      System.err.println(details);
     }
-    System.err.println("cidx: " + problem + "; running standalone");
-    return Standalone.run(argv, cwd, env);
+    return started ? 2 : Standalone.run(argv, cwd, env);
   }
 
   /**
@@ -105,6 +108,14 @@ public final class Launcher {
     } catch (ClassNotFoundException e) {
       // another JDK layout: keep the scan
     }
+  }
+
+  static String afterFirstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? "" : message.substring(nl + 1).stripTrailing();
   }
 
   /** The first argument that is neither an option nor the value of {@code --path}: the command's name. */
