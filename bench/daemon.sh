@@ -6,7 +6,8 @@
 #   - throughput with 16 concurrent clients against one
 #   - daemon memory (RSS, heap) with the cache loaded and after the cache is dropped
 #
-# usage: bench/daemon.sh REPO [RUNS]     (REPO indexed with `cidx init && cidx index`; needs hyperfine)
+# usage: bench/daemon.sh REPO [RUNS]     (REPO indexed with `cidx init && cidx index`;
+#        needs hyperfine and ripgrep: apt-get install hyperfine ripgrep)
 set -euo pipefail
 repo=$(cd "$1" && pwd)
 runs=${2:-30}
@@ -35,7 +36,8 @@ hyperfine -N -w 3 -r "$runs" --export-markdown /tmp/cidx-daemon-hyperfine.md \
   -n "semantic, daemon" "$cidx query --semantic '$q_sem' -q" \
   -n "semantic, standalone" "env CIDX_NO_DAEMON=1 $cidx query --semantic '$q_sem' -q" \
   -n "hybrid, daemon" "$cidx query '$q_hyb' -q" \
-  -n "hybrid, standalone" "env CIDX_NO_DAEMON=1 $cidx query '$q_hyb' -q" >/dev/null
+  -n "hybrid, standalone" "env CIDX_NO_DAEMON=1 $cidx query '$q_hyb' -q" \
+  -n "ripgrep, no index (same words, OR-ed)" "rg -n -i -w -e http -e client -e timeout ." >/dev/null
 cat /tmp/cidx-daemon-hyperfine.md
 
 echo
