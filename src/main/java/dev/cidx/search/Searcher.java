@@ -50,11 +50,10 @@ public final class Searcher implements QueryService {
     checkModel();
     ChunkFilter chunkFilter = ChunkFilter.of(request);
     Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
-    int window = fusionWindow(request.limit());
     List<Ranked> ranked = switch (request.mode()) {
       case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit()));
       case SEMANTIC -> Ranked.fromSemantic(semantic.search(request, filter, request.limit()));
-      case HYBRID -> hybrid(request, filter, window);
+      case HYBRID -> hybrid(request, filter, fusionWindow(request.limit()));
     };
     List<Hit> hits = new ArrayList<>(request.limit());
     for (Ranked r : ranked) {
