@@ -186,7 +186,7 @@ public final class Launcher {
     return new TerminalInfo(t.interactive(), t.color(), Math.max(1, t.columns()));
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "unknown reason";
     }
