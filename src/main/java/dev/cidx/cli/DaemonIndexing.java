@@ -81,6 +81,11 @@ final class DaemonIndexing {
       }
       err.println("cidx: daemon unavailable (" + problem + "); running standalone");
       return Optional.empty();
+    } catch (RuntimeException e) {
+      if (interrupted) {
+        return Optional.of(new Outcome.Failed(Cli.ERROR)); // e.g. the selector we closed under the read
+      }
+      throw e;
     }
   }
 

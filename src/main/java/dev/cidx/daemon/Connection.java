@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * other error (unknown method, bad params, a failed query) is answered and the connection stays open.
  *
  * <p>A client that goes away mid-request costs nothing: the request finishes (its result is dropped),
- * and a running command sees {@code cancelled} turn true as soon as a write to the client fails.
+ * and a running command sees {@code cancelled} turn true as soon as a write to the client fails. An
+ * index run writes a {@code progress} notification every 250 ms ({@link #notify}), so it notices soon.
  *
  * <p>Threads: the pool thread runs {@link #run()}; {@link #send} is synchronized because a command's
  * output may be written from other threads; {@link #close()} and {@link #idleNanos} are called by the

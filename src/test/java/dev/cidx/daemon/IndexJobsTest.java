@@ -185,17 +185,16 @@ class IndexJobsTest {
   @Test
   void runIsCancelledOnlyWhenItsLastFollowerHasGone() throws Exception {
     List<Object> follower = new CopyOnWriteArrayList<>();
-    try (LineSocket s = new LineSocket(server.socketPath())) {
-      s.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{}}\n");
-      s.read();
-      Future<IndexResult> b = index(false, follower);
-      await().until(() -> !follower.isEmpty());
-      s.close();
-      // The first client is gone; the follower still wants the run.
-      await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 0);
-      indexer.release.countDown();
-      assertThat(b.get(10, TimeUnit.SECONDS).committed()).isTrue();
-    }
+    LineSocket starter = new LineSocket(server.socketPath());
+    starter.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{}}\n");
+    starter.read();
+    Future<IndexResult> b = index(false, follower);
+    await().until(() -> !follower.isEmpty());
+    starter.close();
+    // The client that started the run is gone; the follower still wants it.
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 0);
+    indexer.release.countDown();
+    assertThat(b.get(10, TimeUnit.SECONDS).committed()).isTrue();
   }
 
   @Test
