@@ -8,6 +8,7 @@ import dev.cidx.client.DaemonControl;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.testing.CidxProcess;
 import dev.cidx.testing.CidxProcess.Result;
+import dev.cidx.testing.TestRepo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,8 +202,8 @@ class DaemonIndexIT {
     awaitEmbedding();
     long cancelledAt = System.nanoTime();
     Result cancelled = indexing.interrupt();
-    assertThat(cancelled.err()).contains("cancelled: the daemon rolls the run back; the last committed index is "
-        + "unchanged and the chunks embedded so far will be reused");
+    assertThat(cancelled.err()).contains("cancelled: the daemon stops the run unless another `cidx index` follows "
+        + "it; the last committed index is unchanged and the chunks embedded so far will be reused");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
         .until(() -> daemonStatus().map(s -> s.path("indexing").isNull()).orElse(false));
     double stopSeconds = (System.nanoTime() - cancelledAt) / 1e9;
@@ -223,5 +224,23 @@ class DaemonIndexIT {
     assertThat(resumed.json().path("via").asText()).isEqualTo("daemon");
     assertThat(resumed.json().path("chunks_reused").asInt()).as("embeddings flushed before the cancel").isPositive();
     assertThat(cidx("query", "--fts", "cancelnotes2", "-q").out()).contains("docs/cancel-notes-2.md");
+  }
+
+  @Test
+  @Order(5)
+  void noDaemonCanBeReached_isSaidOnStderr_withTheEndOfItsLog_thenIndexesStandalone() throws IOException {
+    RepoPaths broken = TestRepo.create(tmp.resolve("broken"));
+    Files.writeString(broken.socketPath(), "not a socket"); // the daemon refuses to start
+    Files.writeString(broken.root().resolve("Hello.java"), "/** Says hello. */\nclass Hello {}\n");
+    Result r = CidxProcess.run(broken.root(), "index", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> lines = r.err().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("cidx: daemon unavailable (the daemon exited with status 1 while starting; end of "
+        + broken.logFile() + ":); running standalone");
+    assertThat(r.err()).as("the end of daemon.log follows, as for a query")
+        .contains(broken.socketPath() + " exists and is not a socket; move it away and retry");
+    assertThat(r.json().path("via").asText()).isEqualTo("standalone");
+    assertThat(r.json().path("files_indexed").asInt()).isEqualTo(1);
+    assertThat(Files.readString(broken.socketPath())).isEqualTo("not a socket"); // a client never deletes it
   }
 }

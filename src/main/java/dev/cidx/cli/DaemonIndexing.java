@@ -80,6 +80,10 @@ final class DaemonIndexing {
         return Optional.of(new Outcome.Failed(Cli.ERROR));
       }
       err.println("cidx: daemon unavailable (" + problem + "); running standalone");
+      String details = Launcher.afterFirstLine(e.getMessage()); // the end of daemon.log, as for a query
+      if (!details.isEmpty()) {
+        err.println(details);
+      }
       return Optional.empty();
     } catch (RuntimeException e) {
       if (interrupted) {
@@ -96,8 +100,8 @@ final class DaemonIndexing {
     if (c != null) {
       c.close();
     }
-    err.println("cancelled: the daemon rolls the run back; the last committed index is unchanged and "
-        + "the chunks embedded so far will be reused");
+    err.println("cancelled: the daemon stops the run unless another `cidx index` follows it; the last committed "
+        + "index is unchanged and the chunks embedded so far will be reused");
   }
 
   private void onProgress(Map<?, ?> p, IndexProgress progress) {
