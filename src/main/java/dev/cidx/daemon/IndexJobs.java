@@ -175,6 +175,7 @@ final class IndexJobs implements AutoCloseable {
               + " files indexed, " + run.chunksEmbedded() + " chunks embedded, " + run.chunksReused() + " reused");
     } catch (ModelUnavailable e) {
       failure = new IndexException(e.getCause().getMessage(), e.getCause());
+      LOG.warning("index run failed: " + e.getMessage());
     } catch (IndexException | IOException e) {
       failure = e;
       LOG.warning("index run failed: " + e.getMessage());
