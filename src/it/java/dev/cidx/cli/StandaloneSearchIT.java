@@ -49,7 +49,8 @@ class StandaloneSearchIT {
   static Run cidx(Path cwd, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Cli.run(List.of(args), new Cli.Context(cwd, Map.of(), Terminal.PLAIN,
+    // Standalone by definition: `cidx index` would otherwise go through (and start) a daemon.
+    int code = Cli.run(List.of(args), new Cli.Context(cwd, Map.of("CIDX_NO_DAEMON", "1"), Terminal.PLAIN,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
         Optional.empty()));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -38,6 +38,10 @@ final class DaemonStatusPrinter {
         cache.path("index_loads").asLong(), plural(cache.path("index_loads").asLong()),
         cache.path("model_loads").asLong(), plural(cache.path("model_loads").asLong()),
         cache.path("evictions").asLong(), plural(cache.path("evictions").asLong()));
+    JsonNode indexing = s.path("indexing");
+    if (indexing.isObject()) {
+      out.println(indexing(indexing));
+    }
     out.printf(Locale.ROOT, "queries:       %d served, %d errors, latency p50 %s, p99 %s%n",
         s.path("queries_served").asLong(), s.path("errors").asLong(), millis(s.path("query_p50_ms")),
         millis(s.path("query_p99_ms")));
@@ -46,6 +50,15 @@ final class DaemonStatusPrinter {
     if (s.hasNonNull("last_expiry_reason")) {
       out.println("last expiry:   " + s.path("last_expiry_reason").asText());
     }
+  }
+
+  /** "indexing:      since 09:41:07 (embedding, 12 s), 3/22 files, 120/400 chunks embedded". */
+  static String indexing(JsonNode i) {
+    return String.format(Locale.ROOT, "indexing:      since %s (%s%s, %s), %d/%d files, %d/%d chunks embedded",
+        DaemonIndexing.localTime(i.path("started_at").asText()), i.path("phase").asText("?"),
+        i.path("clear").asBoolean() ? ", --clear" : "", duration(i.path("elapsed_seconds").asDouble()),
+        i.path("files_done").asInt(), i.path("files_to_index").asInt(), i.path("chunks_embedded").asInt(),
+        i.path("chunks_to_embed").asInt());
   }
 
   void printNotRunning(RepoPaths repo, boolean enabled) {

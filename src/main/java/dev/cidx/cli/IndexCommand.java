@@ -8,7 +8,9 @@ import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexRun;
 import dev.cidx.index.Indexer;
 import dev.cidx.embed.LazyEmbedder;
+import dev.cidx.protocol.Messages.IndexResult;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code cidx index}: brings the index up to date, embedding only what changed. */
+/**
+ * {@code cidx index}: brings the index up to date, embedding only what changed.
+ *
+ * <p>With the daemon enabled (and no {@code --no-daemon} / {@code CIDX_NO_DAEMON=1}) the run happens in the
+ * daemon ({@link DaemonIndexing}): one writer per repository, with the model it already holds, while it
+ * keeps answering queries from the last commit. Otherwise, and when no daemon can be reached, it runs in
+ * this process. Both print the same progress and the same result ({@code via} says where it ran).
+ */
 @Command(name = "index", description = "Index the repository (incremental; --clear rebuilds from scratch).")
 final class IndexCommand implements Callable<Integer> {
   @ParentCommand
@@ -29,53 +38,97 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object with the run's counts when done.")
   boolean json;
 
+  @Option(names = "--no-daemon", description = "Index in this process even if the daemon is enabled (also CIDX_NO_DAEMON=1).")
+  boolean noDaemon;
+
   @Override
   public Integer call() throws IOException {
     RepoPaths repo = root.repo();
     CidxConfig config = root.config(repo);
-    EmbeddingModel model = EmbeddingModel.byName(config.embeddingModel());
     Cli.Context ctx = root.context();
+    if (ctx.insideDaemon()) {
+      // The daemon indexes through its `index` method, as the one writer; a forwarded command line
+      // would be a second one.
+      throw new UserError("`cidx index` cannot run inside the daemon; run it in your shell");
+    }
+    boolean viaDaemon = config.daemon().enabled() && !noDaemon && !"1".equals(ctx.env().get("CIDX_NO_DAEMON"));
+    try (IndexProgressPrinter printer = IndexProgressPrinter.forTerminal(ctx, json)) {
+      if (viaDaemon) {
+        DaemonIndexing daemon = new DaemonIndexing(repo, config.daemon(), ctx.err());
+        Optional<DaemonIndexing.Outcome> outcome = whileInterruptible(daemon::interrupt,
+            () -> daemon.run(clear, printer));
+        if (outcome.isPresent()) {
+          printer.close();
+          return outcome.get() instanceof DaemonIndexing.Outcome.Done done ? print(ctx, done.result())
+              : ((DaemonIndexing.Outcome.Failed) outcome.get()).exitCode();
+        }
+      }
+      return standalone(repo, config, ctx, printer);
+    } catch (IndexException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  private int standalone(RepoPaths repo, CidxConfig config, Cli.Context ctx, IndexProgressPrinter printer)
+      throws IOException, IndexException {
+    EmbeddingModel model = EmbeddingModel.byName(config.embeddingModel());
     AtomicBoolean cancelled = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl+C: ask the run to stop and give it time to roll back; the last commit stays in service and
     // the embeddings already flushed are reused by the next run.
-    Thread onInterrupt = new Thread(() -> {
+    Runnable onInterrupt = () -> {
       cancelled.set(true);
       try {
         finished.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "cidx-index-interrupt");
-    boolean hooked = !ctx.insideDaemon();
-    if (hooked) {
-      Runtime.getRuntime().addShutdownHook(onInterrupt);
-    }
-    try (LazyEmbedder embedder = new LazyEmbedder(model, OnnxEmbedder::open);
-        IndexProgressPrinter printer = IndexProgressPrinter.forTerminal(ctx, json)) {
-      IndexRun run = new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get);
+    };
+    try (LazyEmbedder embedder = new LazyEmbedder(model, OnnxEmbedder::open)) {
+      IndexRun run = whileInterruptible(onInterrupt,
+          () -> new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get));
       printer.close();
-      if (json) {
-        ctx.out().println(Json.write(run));
-      } else if (run.cancelled()) {
+      if (run.cancelled() && !json) {
         ctx.err().printf("cancelled: the last committed index is unchanged; %d chunks embedded so far will be reused%n",
             run.chunksEmbedded());
-      } else {
-        ctx.out().printf("%d files scanned, %d indexed, %d deleted: %d chunks in the index, %d embedded, %d reused (%.1f s)%n",
-            run.filesScanned(), run.filesIndexed(), run.filesDeleted(), run.chunksTotal(), run.chunksEmbedded(),
-            run.chunksReused(), run.seconds());
+        return Cli.ERROR;
       }
-      return run.cancelled() ? Cli.ERROR : Cli.FOUND;
-    } catch (IndexException e) {
-      throw new UserError(e.getMessage(), e);
+      return print(ctx, new IndexResult(run.filesScanned(), run.filesIndexed(), run.filesChanged(),
+          run.filesDeleted(), run.chunksTotal(), run.chunksEmbedded(), run.chunksReused(), run.seconds(),
+          run.committed(), run.cancelled(), IndexResult.VIA_STANDALONE));
     } finally {
       finished.countDown();
-      if (hooked) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(onInterrupt);
-        } catch (IllegalStateException e) {
-          // the JVM is already shutting down (Ctrl+C): the hook is running and has been released
-        }
+    }
+  }
+
+  /** The same result lines whichever way the run went; exit 2 for a cancelled run. */
+  private int print(Cli.Context ctx, IndexResult run) {
+    if (json) {
+      ctx.out().println(Json.write(run));
+    } else {
+      ctx.out().printf("%d files scanned, %d indexed, %d deleted: %d chunks in the index, %d embedded, %d reused (%.1f s)%n",
+          run.filesScanned(), run.filesIndexed(), run.filesDeleted(), run.chunksTotal(), run.chunksEmbedded(),
+          run.chunksReused(), run.seconds());
+    }
+    return run.cancelled() ? Cli.ERROR : Cli.FOUND;
+  }
+
+  /** An action that may throw what the indexer throws. */
+  private interface Action<T> {
+    T run() throws IOException, IndexException;
+  }
+
+  /** Runs {@code action} with {@code onInterrupt} as a shutdown hook (Ctrl+C, SIGTERM) meanwhile. */
+  private static <T> T whileInterruptible(Runnable onInterrupt, Action<T> action) throws IOException, IndexException {
+    Thread hook = new Thread(onInterrupt, "cidx-index-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return action.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down (Ctrl+C): the hook is running
       }
     }
   }

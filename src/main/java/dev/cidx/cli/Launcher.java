@@ -37,6 +37,8 @@ import java.util.Optional;
  * <p>Everything else, and any query when there is no repository, the daemon is disabled
  * ({@code daemon.enabled: false}, {@code --no-daemon}, {@code CIDX_NO_DAEMON=1}) or cannot be reached,
  * runs in this process through {@link Cli#run}. An unreachable daemon costs one line on stderr.
+ * {@code cidx index} takes that path too and goes to the daemon from there ({@link IndexCommand}): it
+ * lasts long enough that picocli's start-up does not matter, and it speaks the {@code index} method.
  */
 public final class Launcher {
   private static final String DAEMON_MAIN = "dev.cidx.cli.DaemonMain";
@@ -186,7 +188,7 @@ public final class Launcher {
     return new TerminalInfo(t.interactive(), t.color(), Math.max(1, t.columns()));
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "unknown reason";
     }

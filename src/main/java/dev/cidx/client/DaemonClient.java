@@ -7,6 +7,8 @@ import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.JsonLines.Frame;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexParams;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Methods;
@@ -37,6 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@link #hello()}, {@link #call}: exactly one request, exactly one response (a result or an error).</li>
  *   <li>{@link #run}: exactly one request, zero or more {@code output} notifications, exactly one response.</li>
+ *   <li>{@link #index}: exactly one request, zero or more {@code progress} notifications (about four a
+ *       second while the run lasts), exactly one response.</li>
  * </ul>
  * One connection carries any number of conversations, one after another. A client does not start
  * daemons; {@link DaemonStarter} does, and {@link DaemonControl} wraps the common calls.
@@ -152,13 +156,13 @@ public final class DaemonClient implements AutoCloseable {
    */
   public JsonNode call(String method, Object params, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    return JsonLines.tree(exchange(method, JsonLines.params(params), timeout, null, null));
+    return JsonLines.tree(exchange(method, JsonLines.params(params), timeout, null));
   }
 
   /** Calls {@code method} and converts its result to {@code type} (a record from {@code protocol}). */
   public <T> T call(String method, Object params, Class<T> type, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    Object result = exchange(method, JsonLines.params(params), timeout, null, null);
+    Object result = exchange(method, JsonLines.params(params), timeout, null);
     try {
       return JsonLines.convert(result, type);
     } catch (IllegalArgumentException e) {
@@ -179,8 +183,50 @@ public final class DaemonClient implements AutoCloseable {
    */
   public int run(RunParams params, OutputStream stdout, OutputStream stderr)
       throws DaemonUnavailableException, DaemonRpcException {
-    Object result = exchange(Methods.RUN, params, null, stdout, stderr);
+    Object result = exchange(Methods.RUN, params, null, new OutputPrinter(stdout, stderr));
     return (int) StreamingCodec.integer(result, "exit_code", 2);
+  }
+
+  /** Receives the notifications the daemon sends while it works on a request. */
+  public interface Notifications {
+    /** {@code params} as plain Java values (see {@link StreamingCodec#read}). */
+    void received(String method, Object params);
+  }
+
+  /**
+   * Indexes the repository in the daemon, or follows the run in progress there, handing each
+   * {@code progress} notification to {@code progress} (its params as plain Java values, e.g. a map with
+   * {@code chunks_embedded}), and returns the run's counts. Waits as long as the run lasts.
+   */
+  public IndexResult index(IndexParams params, Notifications progress)
+      throws DaemonUnavailableException, DaemonRpcException {
+    Object result = exchange(Methods.INDEX, params, null, progress);
+    try {
+      return JsonLines.convert(result, IndexResult.class);
+    } catch (IllegalArgumentException e) {
+      throw new DaemonUnavailableException("unexpected index result from the daemon: " + e.getMessage(), e);
+    }
+  }
+
+  /** Prints {@code output} notifications. A class, not a lambda: this is the query fast path. */
+  private final class OutputPrinter implements Notifications {
+    private final OutputStream stdout;
+    private final OutputStream stderr;
+
+    OutputPrinter(OutputStream stdout, OutputStream stderr) {
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    @Override
+    public void received(String method, Object params) {
+      if (Methods.OUTPUT.equals(method)) {
+        printed = true;
+        String stream = StreamingCodec.string(params, "stream");
+        String text = StreamingCodec.string(params, "text");
+        print(OutputParams.STDERR.equals(stream) ? stderr : stdout, text);
+      }
+    }
   }
 
   /** True once a {@link #run} on this connection received output: running the command again would repeat it. */
@@ -188,9 +234,9 @@ public final class DaemonClient implements AutoCloseable {
     return printed;
   }
 
-  /** Sends one request and returns its result; {@code output} notifications go to the streams when given. */
-  private Object exchange(String method, StreamingCodec.Params params, Duration timeout, OutputStream stdout,
-      OutputStream stderr) throws DaemonUnavailableException, DaemonRpcException {
+  /** Sends one request and returns its result; notifications go to {@code notifications} when given. */
+  private Object exchange(String method, StreamingCodec.Params params, Duration timeout, Notifications notifications)
+      throws DaemonUnavailableException, DaemonRpcException {
     if (broken) {
       throw new DaemonUnavailableException("the connection to the daemon was lost earlier");
     }
@@ -201,13 +247,10 @@ public final class DaemonClient implements AutoCloseable {
       while (true) {
         Incoming message = readMessage(deadline, method);
         if (message.isNotification()) {
-          if (stdout != null && Methods.OUTPUT.equals(message.method())) {
-            printed = true;
-            String stream = StreamingCodec.string(message.params(), "stream");
-            String text = StreamingCodec.string(message.params(), "text");
-            print(OutputParams.STDERR.equals(stream) ? stderr : stdout, text);
+          if (notifications != null) {
+            notifications.received(message.method(), message.params()); // unknown ones are for future versions
           }
-          continue; // other notifications are for future versions
+          continue;
         }
         if (message.id() == null) {
           // An error the daemon could not tie to a request: too large, unparseable. It closes the connection.

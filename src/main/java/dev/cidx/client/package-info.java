@@ -5,7 +5,8 @@
  *
  * <p>Each method of the protocol, as message counts: {@code hello}, {@code ping}, {@code status},
  * {@code query}, {@code clear_cache}, {@code shutdown}: exactly one request, exactly one response;
- * {@code run}: exactly one request, zero or more {@code output} notifications, exactly one response.
+ * {@code run}: exactly one request, zero or more {@code output} notifications, exactly one response;
+ * {@code index}: exactly one request, zero or more {@code progress} notifications, exactly one response.
  * See {@code dev.cidx.daemon}'s package documentation for what the daemon does on its side.
  *
  * <p>May import: {@code protocol}, {@code config}, the JDK and Jackson. It loads no Lucene, ONNX or

@@ -26,6 +26,11 @@ public interface CacheLoader {
   interface Model extends AutoCloseable {
     String name();
 
+    /** The embedder behind this model, which an index run in the daemon shares with the queries. */
+    default dev.cidx.embed.Embedder embedder() {
+      throw new UnsupportedOperationException("model " + name() + " has no embedder to index with");
+    }
+
     @Override
     void close();
   }

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * other error (unknown method, bad params, a failed query) is answered and the connection stays open.
  *
  * <p>A client that goes away mid-request costs nothing: the request finishes (its result is dropped),
- * and a running command sees {@code cancelled} turn true as soon as a write to the client fails.
+ * and a running command sees {@code cancelled} turn true as soon as a write to the client fails. An
+ * index run writes a {@code progress} notification every 250 ms ({@link #notify}), so it notices soon.
  *
  * <p>Threads: the pool thread runs {@link #run()}; {@link #send} is synchronized because a command's
  * output may be written from other threads; {@link #close()} and {@link #idleNanos} are called by the
@@ -39,7 +40,8 @@ import java.util.logging.Logger;
 final class Connection implements Runnable {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   /** Methods that count as use of the daemon (see {@link DaemonStateCoordinator}). */
-  private static final Set<String> ACTIVITY = Set.of(Methods.QUERY, Methods.RUN, Methods.CLEAR_CACHE);
+  private static final Set<String> ACTIVITY = Set.of(Methods.QUERY, Methods.RUN, Methods.INDEX,
+      Methods.CLEAR_CACHE);
   /** Methods that only observe: not in flight, no activity (see {@link DaemonStateCoordinator}). */
   private static final Set<String> OBSERVING = Set.of(Methods.HELLO, Methods.PING, Methods.STATUS);
 
@@ -217,6 +219,33 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       LOG.fine("connection " + id + ": client gone before the response (" + e + ")");
     }
+  }
+
+  /**
+   * Sends a notification for the current request; false once the client can no longer be written to.
+   * On a Unix socket a write to a client that has closed fails at once (EPIPE), which is how a long
+   * request notices the client is gone.
+   */
+  boolean notify(String method, Object params) {
+    if (broken) {
+      return false;
+    }
+    try {
+      send(JsonLines.notification(method, params));
+      return true;
+    } catch (IOException e) {
+      LOG.fine("connection " + id + ": client gone during " + method + " notifications (" + e + ")");
+      return false;
+    }
+  }
+
+  /** The id of the request being handled as a plain value (a number or a string), for notifications. */
+  Object currentRequestIdValue() {
+    JsonNode requestId = currentRequestId;
+    if (requestId == null || requestId.isNull()) {
+      return null;
+    }
+    return requestId.isTextual() ? requestId.asText() : requestId.numberValue();
   }
 
   /** True once the client can no longer be written to. */

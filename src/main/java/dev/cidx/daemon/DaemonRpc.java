@@ -4,6 +4,8 @@ import com.googlecode.jsonrpc4j.JsonRpcMethod;
 import dev.cidx.protocol.Messages.ClearCacheResult;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexParams;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
 import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.RunParams;
@@ -36,6 +38,9 @@ public interface DaemonRpc {
 
   @JsonRpcMethod(Methods.RUN)
   RunResult run(RunParams params) throws Exception;
+
+  @JsonRpcMethod(Methods.INDEX)
+  IndexResult index(IndexParams params) throws Exception;
 
   @JsonRpcMethod(Methods.CLEAR_CACHE)
   ClearCacheResult clearCache(NoParams params);

@@ -4,6 +4,7 @@ import dev.cidx.config.CidxConfig;
 import dev.cidx.config.ConfigException;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.index.Indexer;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.StatusResult;
@@ -61,6 +62,7 @@ public final class DaemonServer {
   private final Metrics metrics = new Metrics();
   private final IndexCache cache;
   private final DaemonQueries queries;
+  private final IndexJobs indexJobs;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final ThreadPoolExecutor connectionPool;
@@ -85,6 +87,9 @@ public final class DaemonServer {
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
     this.queries = new DaemonQueries(cache, metrics);
+    IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
+        : (clear, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(clear, progress, cancelled);
+    this.indexJobs = new IndexJobs(indexRunner, cache, clock);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -193,14 +198,17 @@ public final class DaemonServer {
         c.close();
       }
       connectionPool.shutdownNow();
-      // 4. Stop the expiry check, config poll and reaper.
+      // 4. Stop the expiry check, config poll and reaper; cancel an index run no client follows any more
+      //    (its clients' connections were just closed), which then rolls back.
+      indexJobs.close();
       EvictionTask e = eviction;
       if (e != null) {
         e.cancel();
       }
       scheduler.shutdownNow();
       // 5. Drop the cache: close the model's native session and the index readers. A query stuck past
-      //    the grace period keeps its read lock; then the cache is left to the process's exit.
+      //    the grace period keeps its read lock, an index run rolling back keeps its model; then the
+      //    cache is left to the process's exit.
       cache.close(IN_FLIGHT_GRACE);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
@@ -356,6 +364,10 @@ public final class DaemonServer {
     return queries;
   }
 
+  IndexJobs indexJobs() {
+    return indexJobs;
+  }
+
   CommandRunner commandRunner() {
     return commandRunner;
   }
@@ -400,7 +412,8 @@ public final class DaemonServer {
         settings.autoShutdownOnIdle(),
         settings.evictionCheckIntervalSeconds(),
         lastExpiryReason,
-        cache.status());
+        cache.status(),
+        indexJobs.status());
   }
 
   private static void closeQuietly(ServerSocketChannel c) {
@@ -428,6 +441,7 @@ public final class DaemonServer {
     private final RepoPaths repo;
     private CommandRunner commandRunner;
     private CacheLoader cacheLoader;
+    private IndexJobs.Runner indexRunner;
     private Clock clock = Clock.systemUTC();
     private int maxConnections = 128;
     private Duration connectionIdleTimeout = Duration.ofMinutes(10);
@@ -446,6 +460,12 @@ public final class DaemonServer {
     /** Loads the model and the index; without one, queries fail with an internal error. */
     public Builder cacheLoader(CacheLoader loader) {
       this.cacheLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /** Runs the indexer for {@code index}; without one, the real {@link Indexer} on the repository. */
+    Builder indexRunner(IndexJobs.Runner runner) {
+      this.indexRunner = Objects.requireNonNull(runner, "runner");
       return this;
     }
 

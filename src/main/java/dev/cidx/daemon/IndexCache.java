@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -37,6 +38,13 @@ import java.util.logging.Logger;
  * {@link #loadLock}, so one thread loads while others wait for its result instead of loading the same
  * thing again. Whoever swaps an entry out closes it after releasing the write lock: at that point no
  * query can still be using it, since every query that saw it held the read lock.
+ *
+ * <p><b>Index runs share the model.</b> An index run in the daemon embeds with the cached model
+ * ({@link #borrowModel}), loading it when nothing is loaded; such a model is kept as {@link #spareModel}
+ * and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed under
+ * the run: dropping the cache waits (on {@link #modelReturned}, releasing {@link #loadLock} meanwhile, so
+ * queries still refresh) until the run gives it back. Queries never wait for an index run: they read the
+ * last committed snapshot, and the first query after the run's commit reopens it.
  */
 final class IndexCache implements QueryService, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexCache.class.getName());
@@ -50,6 +58,12 @@ final class IndexCache implements QueryService, AutoCloseable {
   private final Clock clock;
   private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
   private final ReentrantLock loadLock = new ReentrantLock();
+  /** Signalled under loadLock when an index run gives its model back. */
+  private final Condition modelReturned = loadLock.newCondition();
+  /** A model an index run loaded while no entry was loaded; guarded by loadLock. */
+  private CacheLoader.Model spareModel;
+  /** Index runs holding a borrowed model; guarded by loadLock. */
+  private int borrowed;
   private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "cidx-model-loader");
     t.setDaemon(true);
@@ -108,7 +122,16 @@ final class IndexCache implements QueryService, AutoCloseable {
       }
       String modelName = configuredModel.get();
       CacheLoader.Model keptModel = seen != null && seen.model().name().equals(modelName) ? seen.model() : null;
+      boolean fromSpare = false;
+      if (keptModel == null && spareModel != null && spareModel.name().equals(modelName)) {
+        keptModel = spareModel;
+        fromSpare = true;
+      }
       Entry fresh = load(modelName, keptModel);
+      if (fromSpare) {
+        spareModel = null; // the entry owns it now
+        keptModel = null; // nothing of the old entry's was kept
+      }
       Entry old;
       rw.writeLock().lock();
       try {
@@ -197,6 +220,65 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
+  /** A model lent to an index run; {@link #close()} gives it back. */
+  final class BorrowedModel implements AutoCloseable {
+    private final CacheLoader.Model model;
+    private boolean returned;
+
+    private BorrowedModel(CacheLoader.Model model) {
+      this.model = model;
+    }
+
+    CacheLoader.Model model() {
+      return model;
+    }
+
+    /** Gives the model back; a second call does nothing. */
+    @Override
+    public void close() {
+      loadLock.lock();
+      try {
+        if (!returned) {
+          returned = true;
+          borrowed--;
+          modelReturned.signalAll();
+        }
+      } finally {
+        loadLock.unlock();
+      }
+    }
+  }
+
+  /**
+   * The configured model for an index run: the loaded entry's, else the spare one, else a newly loaded one
+   * that becomes the spare. Until the caller closes the result, the cache is not dropped.
+   */
+  BorrowedModel borrowModel() throws SearchException {
+    loadLock.lock();
+    try {
+      String modelName = configuredModel.get();
+      Entry e = entry;
+      CacheLoader.Model model;
+      if (e != null && e.model().name().equals(modelName)) {
+        model = e.model();
+      } else if (spareModel != null && spareModel.name().equals(modelName)) {
+        model = spareModel;
+      } else {
+        closeQuietly(spareModel);
+        spareModel = null;
+        Future<CacheLoader.Model> loading = modelLoader.submit(() -> loader.loadModel(modelName));
+        model = awaitModel(modelName, loading);
+        modelLoads.incrementAndGet();
+        spareModel = model;
+        LOG.info("model " + modelName + " loaded for an index run");
+      }
+      borrowed++;
+      return new BorrowedModel(model);
+    } finally {
+      loadLock.unlock();
+    }
+  }
+
   /** Drops the cache, waiting for running queries to finish. True if something was loaded. */
   boolean clear(String reason) {
     return clear(reason, null);
@@ -219,7 +301,26 @@ final class IndexCache implements QueryService, AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+    CacheLoader.Model spare;
     try {
+      // An index run is embedding with the model: wait until it gives it back (loadLock is released
+      // while waiting, so queries go on refreshing).
+      long waitNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+      try {
+        while (borrowed > 0) {
+          if (waitNanos <= 0) {
+            LOG.warning("cache not dropped (" + reason + "): an index run still uses the model after "
+                + timeout.toSeconds() + " s");
+            return false;
+          }
+          waitNanos = timeout == null ? awaitReturned() : modelReturned.awaitNanos(waitNanos);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      spare = spareModel;
+      spareModel = null;
       try {
         if (timeout == null) {
           rw.writeLock().lock();
@@ -240,13 +341,19 @@ final class IndexCache implements QueryService, AutoCloseable {
     } finally {
       loadLock.unlock();
     }
+    closeQuietly(spare);
     if (old == null) {
-      return false;
+      return spare != null;
     }
     evictions.incrementAndGet();
     closeEntry(old, null);
     LOG.info("cache dropped: " + reason);
     return true;
+  }
+
+  private long awaitReturned() throws InterruptedException {
+    modelReturned.await();
+    return Long.MAX_VALUE;
   }
 
   boolean isLoaded() {

@@ -4,6 +4,8 @@ import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.ClearCacheResult;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexParams;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
 import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.PingResult;
@@ -13,15 +15,26 @@ import dev.cidx.protocol.Messages.ShutdownResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
+import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
+import dev.cidx.index.IndexException;
+import dev.cidx.index.IndexRun;
 import dev.cidx.search.SearchException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /** The daemon's methods for one connection; one instance per {@link Connection}, called on its thread. */
 final class MethodHandler implements DaemonRpc {
   private static final Logger LOG = Logger.getLogger(MethodHandler.class.getName());
+  /**
+   * How often a client following an index run hears its progress. Also how soon a client that went away
+   * is noticed: the next notification's write fails, and the last client gone cancels the run.
+   */
+  static final long PROGRESS_INTERVAL_MS = 250;
 
   private final DaemonServer server;
   private final Connection connection;
@@ -76,6 +89,48 @@ final class MethodHandler implements DaemonRpc {
       out.flush();
       err.flush();
       return new RunResult(exit);
+    }
+  }
+
+  /**
+   * Starts an index run or follows the one in progress, sending {@code progress} notifications until it
+   * ends. A client that goes away stops following; the request still waits for the run to end (it is
+   * cancelled when no client is left), so the daemon stays busy, and keeps its model, while it writes.
+   */
+  @Override
+  public IndexResult index(IndexParams params) throws Exception {
+    IndexJobs.Attachment attachment = server.indexJobs().attach(params.clear());
+    IndexJobs.Job job = attachment.job();
+    Object id = connection.currentRequestIdValue();
+    boolean following = true;
+    try {
+      while (true) {
+        if (following && !connection.notify(Methods.PROGRESS, job.describe(id, attachment.joined()))) {
+          following = false;
+          job.detach();
+        }
+        try {
+          IndexRun run = job.result().get(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+          if (following) {
+            connection.notify(Methods.PROGRESS, job.describe(id, attachment.joined()));
+          }
+          return new IndexResult(run.filesScanned(), run.filesIndexed(), run.filesChanged(), run.filesDeleted(),
+              run.chunksTotal(), run.chunksEmbedded(), run.chunksReused(), run.seconds(), run.committed(),
+              run.cancelled(), IndexResult.VIA_DAEMON);
+        } catch (TimeoutException e) {
+          // still running: tell the client where it stands
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IndexException || cause instanceof java.io.IOException) {
+            throw new RpcException(ErrorCode.INDEX_FAILED, cause.getMessage());
+          }
+          throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+        }
+      }
+    } finally {
+      if (following) {
+        job.detach();
+      }
     }
   }
 

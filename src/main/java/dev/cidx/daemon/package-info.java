@@ -38,6 +38,7 @@
  * <p><b>Wire protocol.</b> JSON-RPC 2.0, one JSON object per line ({@link dev.cidx.protocol.JsonLines}).
  * A connection carries any number of requests, answered in order. Each method is one request and
  * exactly one response; {@code run} is one request, zero or more {@code output} notifications and
+ * exactly one response; {@code index} is one request, zero or more {@code progress} notifications and
  * exactly one response. Requests over 1 MiB and lines that are not JSON are answered with an error and
  * the connection is closed; every other error leaves it open. A request without an id is a
  * notification: it runs and gets no response.
@@ -48,6 +49,13 @@
  * the lock. A daemon stops on {@code shutdown}, on SIGTERM or SIGINT (through a shutdown hook), after
  * {@code ttl_minutes} without activity when {@code auto_shutdown_on_idle} is set, and when its socket was
  * deleted or replaced. Each reason is an {@link dev.cidx.daemon.Expiry} rule, logged and shown in status.
+ *
+ * <p><b>Indexing.</b> The daemon is the repository's one writer while it runs ({@link
+ * dev.cidx.daemon.IndexJobs}): {@code index} starts a run on its own thread, or follows the run in
+ * progress; the run embeds with the cached model and commits once, and queries meanwhile read the last
+ * commit. Each follower hears a {@code progress} notification every 250 ms; a write that fails means its
+ * client is gone, and when none is left the run is cancelled and rolls back. The request stays in flight
+ * until the run has ended, so the daemon is busy (never idle-expired) while it writes.
  *
  * <h2>Rejected designs</h2>
  * <ul>
@@ -61,13 +69,18 @@
  *       and read in a log; the size limit is enforced while reading just the same.</li>
  *   <li><i>One lock around every query</i> (the original): it serialized all queries. Here queries share a
  *       read lock and only swapping the cache takes the write lock.</li>
+ *   <li><i>{@code cidx index} as a forwarded {@code run}</i>: a {@code --json} run prints nothing until
+ *       the end, so the daemon would notice a departed client only then; {@code progress} notifications
+ *       are a heartbeat as well, and let a second client follow the same run.</li>
+ *   <li><i>A reader thread per request watching for the client's end of stream</i>: it would compete with
+ *       the connection's own reads of pipelined requests; the failed write of a notification is enough.</li>
  * </ul>
  *
  * <h2>Dependencies and threads</h2>
  * May import {@code search}, {@code index}, {@code embed}, {@code protocol}, {@code config}, jsonrpc4j and
  * Jackson; never {@code cli} or {@code client}. The forwarded command tree reaches it as a
  * {@link dev.cidx.daemon.CommandRunner}. Threads: an accept thread, one pool thread per connection, one
- * scheduler thread (expiry check, config poll, idle-connection reaper) and a model-loading thread; each
- * class says which lock guards what.
+ * scheduler thread (expiry check, config poll, idle-connection reaper), a model-loading thread and an
+ * indexing thread; each class says which lock guards what.
  */
 package dev.cidx.daemon;

@@ -71,6 +71,11 @@ public final class LazyEmbedder implements Embedder {
   }
 
   @Override
+  public List<float[]> embedDocuments(List<String> texts, java.util.function.BooleanSupplier cancelled) {
+    return delegate().embedDocuments(texts, cancelled);
+  }
+
+  @Override
   public TokenCounter tokenCounter() {
     return delegate().tokenCounter();
   }

@@ -20,11 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
@@ -55,6 +58,7 @@ import java.util.stream.IntStream;
  * is waiting for it.
  */
 public final class OnnxEmbedder implements Embedder {
+  private static final BooleanSupplier NEVER = () -> false;
   private final EmbeddingModel model;
   private final Tuning tuning;
   private final ModelTokenizer tokenizer;
@@ -186,6 +190,11 @@ public final class OnnxEmbedder implements Embedder {
 
   @Override
   public List<float[]> embedDocuments(List<String> texts) {
+    return embedDocuments(texts, NEVER);
+  }
+
+  @Override
+  public List<float[]> embedDocuments(List<String> texts, BooleanSupplier cancelled) {
     if (texts.isEmpty()) {
       return List.of();
     }
@@ -198,10 +207,13 @@ public final class OnnxEmbedder implements Embedder {
       float[][] vectors = new float[ids.length][];
       if (workers == null || ids.length == 1) {
         for (int i : order) {
+          if (cancelled.getAsBoolean()) {
+            throw new CancellationException("embedding cancelled");
+          }
           vectors[i] = run(ids[i]);
         }
       } else {
-        runInParallel(ids, order, vectors);
+        runInParallel(ids, order, vectors, cancelled);
       }
       return Arrays.asList(vectors);
     } finally {
@@ -222,12 +234,18 @@ public final class OnnxEmbedder implements Embedder {
    * a queue. Waits for every worker even when interrupted or failing: the caller's read lock is what
    * keeps the session open under them.
    */
-  private void runInParallel(long[][] ids, int[] order, float[][] vectors) {
+  private void runInParallel(long[][] ids, int[] order, float[][] vectors, BooleanSupplier cancelled) {
     AtomicInteger next = new AtomicInteger();
+    AtomicBoolean cancelledPartWay = new AtomicBoolean();
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < tuning.workers(); w++) {
       running.add(workers.submit(() -> {
         for (int k; (k = next.getAndIncrement()) < order.length; ) {
+          if (cancelled.getAsBoolean()) {
+            cancelledPartWay.set(true);
+            next.set(order.length); // the other workers stop after their current text
+            break;
+          }
           vectors[order[k]] = run(ids[order[k]]);
         }
         return null;
@@ -267,6 +285,9 @@ public final class OnnxEmbedder implements Embedder {
     }
     if (failure != null) {
       throw failure;
+    }
+    if (cancelledPartWay.get()) {
+      throw new CancellationException("embedding cancelled");
     }
   }
 

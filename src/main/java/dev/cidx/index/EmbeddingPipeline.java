@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -164,7 +165,9 @@ final class EmbeddingPipeline {
         }
       }
       if (!batch.isEmpty()) {
-        embed(embedder, batch);
+        if (!embed(embedder, batch, cancelled)) {
+          return false;
+        }
         batch.clear();
         progress.update(snapshot(IndexProgress.Phase.EMBEDDING));
       }
@@ -172,12 +175,18 @@ final class EmbeddingPipeline {
     return true;
   }
 
-  private void embed(Embedder embedder, List<Chunk> batch) throws IOException {
+  /** Embeds and caches one batch; false when cancelled part way (nothing of the batch is kept then). */
+  private boolean embed(Embedder embedder, List<Chunk> batch, BooleanSupplier cancelled) throws IOException {
     List<String> texts = new ArrayList<>(batch.size());
     for (Chunk c : batch) {
       texts.add(c.text());
     }
-    List<float[]> vectors = embedder.embedDocuments(texts);
+    List<float[]> vectors;
+    try {
+      vectors = embedder.embedDocuments(texts, cancelled);
+    } catch (CancellationException e) {
+      return false;
+    }
     Map<Long, float[]> entries = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       entries.put(batch.get(i).contentHash(), vectors.get(i));
@@ -193,6 +202,7 @@ final class EmbeddingPipeline {
         }
       }
     }
+    return true;
   }
 
   synchronized IndexProgress.Snapshot snapshot(IndexProgress.Phase phase) {

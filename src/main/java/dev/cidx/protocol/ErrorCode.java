@@ -32,7 +32,11 @@ public enum ErrorCode {
   /** The index was built with another embedding model than the configured one. */
   MODEL_MISMATCH(-32012),
   /** The query itself is invalid (a bad regex or glob). */
-  BAD_QUERY(-32013);
+  BAD_QUERY(-32013),
+  /** An index run is in progress and this request cannot follow it (it asked for {@code --clear}, the run did not). */
+  INDEXING_RUNNING(-32014),
+  /** The index run failed; the message says why and what to do (the last commit stays in service). */
+  INDEX_FAILED(-32015);
 
   private final int code;
 

@@ -1,6 +1,7 @@
 package dev.cidx.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -165,6 +166,59 @@ public final class Messages {
     public static final String STDERR = "stderr";
   }
 
+  /** Parameters of {@link Methods#INDEX}: {@code clear} drops the index and its embedding cache first. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record IndexParams(@JsonProperty("clear") boolean clear) implements StreamingCodec.Params {
+    @Override
+    public void writeTo(JsonGenerator g) throws IOException {
+      g.writeStartObject();
+      g.writeBooleanField("clear", clear);
+      g.writeEndObject();
+    }
+  }
+
+  /**
+   * Where an index run stands: the params of the {@link Methods#PROGRESS} notification ({@code id} is the
+   * {@code index} request's) and the {@code indexing} part of {@link StatusResult} (without {@code id}).
+   * {@code phase} is {@code scanning}, {@code embedding}, {@code committing} or {@code done};
+   * {@code joined} is true for a client that follows a run another client started.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record IndexProgressParams(
+      @JsonProperty("id") Object id,
+      @JsonProperty("phase") String phase,
+      @JsonProperty("files_scanned") int filesScanned,
+      @JsonProperty("files_to_index") int filesToIndex,
+      @JsonProperty("files_done") int filesDone,
+      @JsonProperty("chunks_to_embed") int chunksToEmbed,
+      @JsonProperty("chunks_embedded") int chunksEmbedded,
+      @JsonProperty("elapsed_seconds") double elapsedSeconds,
+      @JsonProperty("started_at") String startedAt,
+      @JsonProperty("clear") boolean clear,
+      @JsonProperty("joined") Boolean joined) {}
+
+  /**
+   * The result of {@link Methods#INDEX}, and what {@code cidx index --json} prints either way: the run's
+   * counts and {@code via}, {@code "daemon"} or {@code "standalone"}.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record IndexResult(
+      @JsonProperty("files_scanned") int filesScanned,
+      @JsonProperty("files_indexed") int filesIndexed,
+      @JsonProperty("files_changed") int filesChanged,
+      @JsonProperty("files_deleted") int filesDeleted,
+      @JsonProperty("chunks_total") int chunksTotal,
+      @JsonProperty("chunks_embedded") int chunksEmbedded,
+      @JsonProperty("chunks_reused") int chunksReused,
+      @JsonProperty("seconds") double seconds,
+      @JsonProperty("committed") boolean committed,
+      @JsonProperty("cancelled") boolean cancelled,
+      @JsonProperty("via") String via) {
+    public static final String VIA_DAEMON = "daemon";
+    public static final String VIA_STANDALONE = "standalone";
+  }
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ClearCacheResult(@JsonProperty("cleared") boolean cleared) {}
 
@@ -188,7 +242,10 @@ public final class Messages {
       @JsonProperty("model_loads") long modelLoads,
       @JsonProperty("evictions") long evictions) {}
 
-  /** Everything {@code cidx daemon status} shows. Times are ISO-8601 instants; durations in seconds. */
+  /**
+   * Everything {@code cidx daemon status} shows. Times are ISO-8601 instants; durations in seconds.
+   * {@code indexing} is the index run in progress, null when none runs.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record StatusResult(
       @JsonProperty("running") boolean running,
@@ -215,5 +272,6 @@ public final class Messages {
       @JsonProperty("auto_shutdown_on_idle") boolean autoShutdownOnIdle,
       @JsonProperty("eviction_check_interval_seconds") double evictionCheckIntervalSeconds,
       @JsonProperty("last_expiry_reason") String lastExpiryReason,
-      @JsonProperty("cache") CacheStatus cache) {}
+      @JsonProperty("cache") CacheStatus cache,
+      @JsonProperty("indexing") IndexProgressParams indexing) {}
 }

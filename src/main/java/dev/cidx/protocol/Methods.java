@@ -16,12 +16,19 @@ public final class Methods {
   public static final String QUERY = "query";
   /** {@link Messages.RunParams} → {@link Messages.RunResult}, with {@link #OUTPUT} notifications while it runs. */
   public static final String RUN = "run";
+  /**
+   * {@link Messages.IndexParams} → {@link Messages.IndexResult}, with {@link #PROGRESS} notifications while it
+   * runs: brings the index up to date inside the daemon, or follows the run already in progress.
+   */
+  public static final String INDEX = "index";
   /** {@code {}} → {@link Messages.ClearCacheResult}: drops the cached model and indexes. */
   public static final String CLEAR_CACHE = "clear_cache";
   /** {@code {}} → {@link Messages.ShutdownResult}; then the daemon stops gracefully. */
   public static final String SHUTDOWN = "shutdown";
   /** Daemon → client notification, {@link Messages.OutputParams}: text a running command printed. */
   public static final String OUTPUT = "output";
+  /** Daemon → client notification, {@link Messages.IndexProgressParams}: where an index run stands. */
+  public static final String PROGRESS = "progress";
 
   private Methods() {}
 }

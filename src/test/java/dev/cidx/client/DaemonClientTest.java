@@ -9,6 +9,7 @@ import dev.cidx.daemon.DaemonServer;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Methods;
+import dev.cidx.protocol.StreamingCodec;
 import dev.cidx.testing.FakeCacheLoader;
 import dev.cidx.testing.FakeDaemon;
 import dev.cidx.testing.TestRepo;
@@ -145,6 +146,32 @@ class DaemonClientTest {
           .isInstanceOfSatisfying(DaemonRpcException.class, e -> assertThat(e.code()).isEqualTo(-32601));
     } finally {
       server.stop("test over");
+    }
+  }
+
+  @Test
+  void index_handsEachNotificationToTheListenerInOrder_thenReturnsTheResult() throws Exception {
+    Path socket = root.resolve("s.sock");
+    Map<String, Object> result = new java.util.LinkedHashMap<>();
+    result.put("files_scanned", 23);
+    result.put("files_indexed", 1);
+    result.put("chunks_total", 84);
+    result.put("chunks_embedded", 1);
+    result.put("committed", true);
+    result.put("via", "daemon");
+    try (FakeDaemon fake = new FakeDaemon(socket, r -> FakeDaemon.Reply.of(
+            JsonLines.notification(Methods.PROGRESS, Map.of("id", 1, "phase", "scanning", "chunks_embedded", 0)),
+            JsonLines.notification("something_newer", Map.of()),
+            JsonLines.notification(Methods.PROGRESS, Map.of("id", 1, "phase", "done", "chunks_embedded", 1)),
+            FakeDaemon.result(r, result)));
+         DaemonClient c = DaemonClient.connect(socket)) {
+      List<String> heard = new java.util.ArrayList<>();
+      var answer = c.index(new dev.cidx.protocol.Messages.IndexParams(true),
+          (method, params) -> heard.add(method + " " + StreamingCodec.string(params, "phase")));
+      assertThat(heard).containsExactly("progress scanning", "something_newer null", "progress done");
+      assertThat(answer).isEqualTo(new dev.cidx.protocol.Messages.IndexResult(23, 1, 0, 0, 84, 1, 0, 0.0, true, false,
+          "daemon"));
+      assertThat(fake.methods).containsExactly("index");
     }
   }
 }

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +141,16 @@ class OnnxEmbedderTest {
       assertThat(vectors.get(0)).containsExactly(vectors.get(1), within(1e-4f));
       assertThat(embedder.embedQuery(longText)).hasSize(384);
     }
+  }
+
+  @Test
+  void embedDocuments_stopsWithCancellation_onceCancelledTurnsTrue_beforeTheRestOfTheBatch() {
+    AtomicInteger asked = new AtomicInteger();
+    assertThatThrownBy(() -> bge.embedDocuments(DOCUMENTS, () -> asked.incrementAndGet() > 2))
+        .isInstanceOf(CancellationException.class).hasMessage("embedding cancelled");
+    // Checked before each text: the workers stopped after at most one text each past the cancel.
+    assertThat(asked.get()).isLessThan(DOCUMENTS.size() + 1);
+    assertThat(bge.embedDocuments(DOCUMENTS, () -> false)).hasSize(DOCUMENTS.size());
   }
 
   @Test

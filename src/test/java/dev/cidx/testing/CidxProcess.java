@@ -54,6 +54,25 @@ public final class CidxProcess {
       this.err = err;
     }
 
+    /** Sends SIGTERM, as Ctrl+C's shutdown path does (the JVM runs its hooks), and waits for the exit. */
+    public Result interrupt() {
+      process.destroy();
+      return await();
+    }
+
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    /** What it printed to stderr so far. */
+    public String errSoFar() {
+      try {
+        return Files.readString(err, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     public Result await() {
       try {
         if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

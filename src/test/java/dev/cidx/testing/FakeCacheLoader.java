@@ -1,6 +1,7 @@
 package dev.cidx.testing;
 
 import dev.cidx.daemon.CacheLoader;
+import dev.cidx.embed.Embedder;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
 import dev.cidx.search.QueryService;
@@ -19,6 +20,8 @@ public final class FakeCacheLoader implements CacheLoader {
   /** Set to false to make the open index report a newer commit on disk. */
   public final AtomicBoolean current = new AtomicBoolean(true);
   public volatile IOException openFailure;
+  /** What a loaded model hands an index run; tests that index only count loads, so none is needed. */
+  public volatile Embedder embedder;
   public volatile QueryService service = request -> new QueryResult(request.query(), request.mode(), 0, "fake", List.of());
 
   @Override
@@ -28,6 +31,11 @@ public final class FakeCacheLoader implements CacheLoader {
       @Override
       public String name() {
         return modelName;
+      }
+
+      @Override
+      public Embedder embedder() {
+        return embedder;
       }
 
       @Override

@@ -1,0 +1,134 @@
+package dev.cidx.cli;
+
+import dev.cidx.client.DaemonClient;
+import dev.cidx.client.DaemonRpcException;
+import dev.cidx.client.DaemonStarter;
+import dev.cidx.client.DaemonUnavailableException;
+import dev.cidx.config.DaemonSettings;
+import dev.cidx.config.RepoPaths;
+import dev.cidx.index.IndexProgress;
+import dev.cidx.protocol.Messages.IndexParams;
+import dev.cidx.protocol.Messages.IndexResult;
+import dev.cidx.protocol.Methods;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code cidx index} through the daemon: starts the daemon if needed ({@link DaemonStarter}), sends
+ * {@code index} and shows each {@code progress} notification with the same {@link IndexProgressPrinter}
+ * as a standalone run. Empty when no daemon can be reached before the run began: the caller then says so
+ * in one line and indexes standalone.
+ *
+ * <p>Ctrl+C closes the connection; the daemon notices at its next progress notification (within a
+ * quarter of a second), cancels the run unless another client follows it, and rolls back.
+ */
+final class DaemonIndexing {
+  private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+  /** What the daemon path ended with: a result, or an exit code after a message already printed. */
+  sealed interface Outcome {
+    record Done(IndexResult result) implements Outcome {}
+
+    record Failed(int exitCode) implements Outcome {}
+  }
+
+  private final RepoPaths repo;
+  private final DaemonSettings settings;
+  private final PrintStream err;
+  private volatile DaemonClient client;
+  private volatile boolean interrupted;
+  private boolean progressSeen;
+
+  DaemonIndexing(RepoPaths repo, DaemonSettings settings, PrintStream err) {
+    this.repo = repo;
+    this.settings = settings;
+    this.err = err;
+  }
+
+  /** Runs the index in the daemon; empty when no daemon could be reached (nothing was started there). */
+  Optional<Outcome> run(boolean clear, IndexProgress progress) {
+    try (DaemonClient c = new DaemonStarter(repo, settings, Launcher.daemonCommand(repo)).connect()) {
+      client = c;
+      if (interrupted) {
+        return Optional.of(new Outcome.Failed(Cli.ERROR));
+      }
+      IndexResult result = c.index(new IndexParams(clear), (method, params) -> {
+        if (Methods.PROGRESS.equals(method) && params instanceof Map<?, ?> map) {
+          onProgress(map, progress);
+        }
+      });
+      return Optional.of(new Outcome.Done(result));
+    } catch (DaemonRpcException e) {
+      err.println("cidx: " + e.getMessage());
+      return Optional.of(new Outcome.Failed(Cli.ERROR));
+    } catch (DaemonUnavailableException e) {
+      if (interrupted) {
+        return Optional.of(new Outcome.Failed(Cli.ERROR)); // we closed the connection ourselves
+      }
+      String problem = Launcher.firstLine(e.getMessage());
+      if (progressSeen) {
+        // Indexing again here would only race a daemon that may still be writing.
+        err.println("cidx: daemon lost during indexing (" + problem + "); see " + repo.logFile()
+            + "; the last committed index is unchanged");
+        return Optional.of(new Outcome.Failed(Cli.ERROR));
+      }
+      err.println("cidx: daemon unavailable (" + problem + "); running standalone");
+      String details = Launcher.afterFirstLine(e.getMessage()); // the end of daemon.log, as for a query
+      if (!details.isEmpty()) {
+        err.println(details);
+      }
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      if (interrupted) {
+        return Optional.of(new Outcome.Failed(Cli.ERROR)); // e.g. the selector we closed under the read
+      }
+      throw e;
+    }
+  }
+
+  /** Ctrl+C: drop the connection, which tells the daemon to stop this client's run. */
+  void interrupt() {
+    interrupted = true;
+    DaemonClient c = client;
+    if (c != null) {
+      c.close();
+    }
+    err.println("cancelled: the daemon stops the run unless another `cidx index` follows it; the last committed "
+        + "index is unchanged and the chunks embedded so far will be reused");
+  }
+
+  private void onProgress(Map<?, ?> p, IndexProgress progress) {
+    if (!progressSeen && Boolean.TRUE.equals(p.get("joined"))) {
+      err.println("cidx: indexing is already running since " + localTime(p.get("started_at")) + "; following it");
+    }
+    progressSeen = true;
+    IndexProgress.Phase phase;
+    try {
+      phase = IndexProgress.Phase.valueOf(String.valueOf(p.get("phase")).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return; // a phase of a newer daemon
+    }
+    progress.update(new IndexProgress.Snapshot(phase, integer(p, "files_scanned"), integer(p, "files_to_index"),
+        integer(p, "files_done"), integer(p, "chunks_to_embed"), integer(p, "chunks_embedded"),
+        p.get("elapsed_seconds") instanceof Number n ? n.doubleValue() : 0));
+  }
+
+  private static int integer(Map<?, ?> map, String key) {
+    return map.get(key) instanceof Number n ? n.intValue() : 0;
+  }
+
+  static String localTime(Object isoInstant) {
+    try {
+      return LocalTime.ofInstant(Instant.parse(String.valueOf(isoInstant)), ZoneId.systemDefault()).format(HH_MM_SS);
+    } catch (DateTimeParseException e) {
+      return String.valueOf(isoInstant);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.cidx.daemon;
+
+import dev.cidx.embed.Embedder;
+import dev.cidx.index.IndexException;
+import dev.cidx.index.IndexProgress;
+import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.ErrorCode;
+import dev.cidx.protocol.Messages.IndexProgressParams;
+import dev.cidx.search.SearchException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's one writer: at most one index run at a time, on its own thread, which any number of
+ * {@code index} requests follow. The first request starts a run; a request arriving while it runs joins
+ * it (same progress, same result), unless it asks for {@code clear} and the run does not clear, which is
+ * refused with {@link ErrorCode#INDEXING_RUNNING}. The run is cancelled when the last client following it
+ * has gone; the indexer then rolls back and the last commit stays in service.
+ *
+ * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
+ * must be chunked, so a run with nothing to do loads nothing.
+ *
+ * <p>Threads: {@link #attach} and {@link Job#detach} run on connection threads; the run on the
+ * {@code cidx-indexer} thread. {@link #current} and each job's client count are guarded by {@link #lock};
+ * a job's progress and cancel flag are volatile.
+ */
+final class IndexJobs implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(IndexJobs.class.getName());
+  private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+  /** Runs the indexer; the production one is {@code new Indexer(repo, config, embedder).run(...)}. */
+  @FunctionalInterface
+  interface Runner {
+    IndexRun run(boolean clear, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
+        throws IOException, IndexException;
+  }
+
+  private final Runner runner;
+  private final IndexCache cache;
+  private final Clock clock;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "cidx-indexer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Object lock = new Object();
+  /** The run in progress, null when none; guarded by lock. */
+  private Job current;
+
+  IndexJobs(Runner runner, IndexCache cache, Clock clock) {
+    this.runner = runner;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** One index run and the clients following it. */
+  final class Job {
+    private final boolean clear;
+    private final Instant startedAt;
+    private final CompletableFuture<IndexRun> result = new CompletableFuture<>();
+    private volatile IndexProgress.Snapshot progress;
+    private volatile boolean cancelled;
+    /** Guarded by lock. */
+    private int clients;
+
+    private Job(boolean clear, Instant startedAt) {
+      this.clear = clear;
+      this.startedAt = startedAt;
+    }
+
+    /** Completes with the run's counts, or exceptionally with what stopped it. */
+    CompletableFuture<IndexRun> result() {
+      return result;
+    }
+
+    boolean cancelled() {
+      return cancelled;
+    }
+
+    /** A client stopped following (it went away); the last one to go cancels the run. */
+    void detach() {
+      synchronized (lock) {
+        clients--;
+        if (clients == 0 && !result.isDone()) {
+          cancelled = true;
+          LOG.info("index run cancelled: its last client went away");
+        }
+      }
+    }
+
+    /** The progress as the protocol shows it; {@code id} and {@code joined} as given. */
+    IndexProgressParams describe(Object id, Boolean joined) {
+      IndexProgress.Snapshot p = progress;
+      if (p == null) {
+        p = new IndexProgress.Snapshot(IndexProgress.Phase.SCANNING, 0, 0, 0, 0, 0, 0);
+      }
+      return new IndexProgressParams(id, p.phase().name().toLowerCase(Locale.ROOT), p.filesScanned(),
+          p.filesToIndex(), p.filesDone(), p.chunksToEmbed(), p.chunksEmbedded(), p.elapsedSeconds(),
+          startedAt.toString(), clear, joined);
+    }
+
+    /** "since 09:41:07, 120/400 chunks embedded", for messages. */
+    String summary() {
+      IndexProgress.Snapshot p = progress;
+      String since = LocalTime.ofInstant(startedAt, ZoneId.systemDefault()).format(HH_MM_SS);
+      return "since " + since + ", " + (p == null ? 0 : p.chunksEmbedded()) + "/" + (p == null ? 0 : p.chunksToEmbed())
+          + " chunks embedded";
+    }
+  }
+
+  /** A request following a job; {@code joined} when another request started it. */
+  record Attachment(Job job, boolean joined) {}
+
+  /** Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}. */
+  Attachment attach(boolean clear) throws RpcException {
+    synchronized (lock) {
+      Job running = current;
+      if (running != null) {
+        if (clear && !running.clear) {
+          throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
+              + "; run `cidx index --clear` again when it has finished");
+        }
+        running.clients++;
+        return new Attachment(running, true);
+      }
+      Job job = new Job(clear, clock.instant());
+      job.clients = 1;
+      current = job;
+      thread.execute(() -> run(job));
+      return new Attachment(job, false);
+    }
+  }
+
+  /** The run in progress as status shows it, or null. */
+  IndexProgressParams status() {
+    Job job;
+    synchronized (lock) {
+      job = current;
+    }
+    return job == null ? null : job.describe(null, null);
+  }
+
+  private void run(Job job) {
+    LOG.info("index run started" + (job.clear ? " (--clear)" : ""));
+    IndexCache.BorrowedModel[] borrowed = new IndexCache.BorrowedModel[1];
+    Supplier<Embedder> embedder = () -> {
+      if (borrowed[0] == null) {
+        try {
+          borrowed[0] = cache.borrowModel();
+        } catch (SearchException e) {
+          throw new ModelUnavailable(e);
+        }
+      }
+      return borrowed[0].model().embedder();
+    };
+    IndexRun run = null;
+    Throwable failure = null;
+    try {
+      run = runner.run(job.clear, embedder, p -> job.progress = p, job::cancelled);
+      LOG.info(run.cancelled() ? "index run cancelled after " + run.chunksEmbedded() + " chunks embedded; "
+          + "the last commit stays in service"
+          : "index run done in " + Math.round(run.seconds() * 10) / 10.0 + " s: " + run.filesIndexed()
+              + " files indexed, " + run.chunksEmbedded() + " chunks embedded, " + run.chunksReused() + " reused");
+    } catch (ModelUnavailable e) {
+      failure = new IndexException(e.getCause().getMessage(), e.getCause());
+      LOG.warning("index run failed: " + e.getMessage());
+    } catch (IndexException | IOException e) {
+      failure = e;
+      LOG.warning("index run failed: " + e.getMessage());
+    } catch (Throwable t) {
+      // The run's thread must outlive any failure: log it and answer the clients.
+      failure = t;
+      LOG.log(Level.SEVERE, "index run failed", t);
+    } finally {
+      if (borrowed[0] != null) {
+        borrowed[0].close();
+      }
+      // Cleared before completing, so a request arriving after the result starts a new run rather than
+      // joining a finished one.
+      synchronized (lock) {
+        if (current == job) {
+          current = null;
+        }
+      }
+    }
+    if (failure != null) {
+      job.result.completeExceptionally(failure);
+    } else {
+      job.result.complete(run);
+    }
+  }
+
+  /** Cancels the run in progress (it rolls back) and lets the thread end. A second call does nothing more. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (current != null) {
+        current.cancelled = true;
+      }
+    }
+    // No interrupt: Lucene closes a channel whose thread is interrupted mid-read; the cancel flag is enough.
+    thread.shutdown();
+  }
+
+  /** Carries a model that cannot load out of the indexer's embedder supplier. */
+  private static final class ModelUnavailable extends RuntimeException {
+    ModelUnavailable(SearchException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+}
