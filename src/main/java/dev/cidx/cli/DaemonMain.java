@@ -77,6 +77,7 @@ public final class DaemonMain {
     DaemonServer server = DaemonServer.builder(repo)
         .commandRunner(DaemonMain::runCommand)
         .cacheLoader(new SearchCacheLoader(repo, OnnxEmbedder::open))
+        .preloadCache(true)
         .build();
     try {
       server.start();

@@ -58,6 +58,7 @@ public final class DaemonServer {
   private final int maxConnections;
   private final Duration connectionIdleTimeout;
   private final Duration configPollInterval;
+  private final boolean preloadCache;
   private final DaemonStateCoordinator state;
   private final Metrics metrics = new Metrics();
   private final IndexCache cache;
@@ -84,6 +85,7 @@ public final class DaemonServer {
     this.maxConnections = b.maxConnections;
     this.connectionIdleTimeout = b.connectionIdleTimeout;
     this.configPollInterval = b.configPollInterval;
+    this.preloadCache = b.preloadCache;
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
     this.queries = new DaemonQueries(cache, metrics);
@@ -144,8 +146,12 @@ public final class DaemonServer {
       long reapNanos = Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4);
       scheduler.scheduleWithFixedDelay(this::closeIdleConnections, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
 
-      // 5. Ready.
+      // 5. Ready. A daemon is started for a query that is waiting: begin loading model and index now,
+      //    on the connection pool, so the query meets a loaded (or loading) cache instead of starting it.
       state.ready();
+      if (preloadCache) {
+        connectionPool.execute(cache::preload);
+      }
       DaemonSettings s = settings();
       LOG.info("daemon started: pid " + ProcessHandle.current().pid() + ", cidx " + Version.CIDX + ", protocol "
           + Version.PROTOCOL + ", repo " + repo.root() + ", socket " + lock.socketPath() + ", ttl_minutes "
@@ -446,6 +452,7 @@ public final class DaemonServer {
     private int maxConnections = 128;
     private Duration connectionIdleTimeout = Duration.ofMinutes(10);
     private Duration configPollInterval = Duration.ofSeconds(1);
+    private boolean preloadCache;
 
     private Builder(RepoPaths repo) {
       this.repo = Objects.requireNonNull(repo, "repo");
@@ -472,6 +479,12 @@ public final class DaemonServer {
     /** The clock idle time is measured with; tests pass one they can advance. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Load the model and index as soon as the daemon is ready, not on the first query. */
+    public Builder preloadCache(boolean on) {
+      this.preloadCache = on;
       return this;
     }
 

@@ -113,6 +113,20 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
+  /**
+   * Loads the cache if nothing is loaded yet; a query arriving meanwhile waits for this load instead of
+   * starting its own. A failure (no index yet, say) is only logged: the first query will report it.
+   */
+  void preload() {
+    try {
+      if (entry == null) {
+        refresh(null);
+      }
+    } catch (SearchException | RuntimeException e) {
+      LOG.info("cache not preloaded: " + e.getMessage());
+    }
+  }
+
   /** Replaces {@code seen} (null: nothing loaded) with a fresh entry, unless another thread already did. */
   private void refresh(Entry seen) throws SearchException {
     loadLock.lock();

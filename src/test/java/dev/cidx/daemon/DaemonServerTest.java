@@ -336,6 +336,25 @@ class DaemonServerTest {
   }
 
   @Test
+  void preloadCache_loadsModelAndIndexBeforeAnyQuery_andTheFirstQueryLoadsNothingMore() throws Exception {
+    server = DaemonServer.builder(repo).cacheLoader(loader).commandRunner(inv -> runner.run(inv)).clock(clock)
+        .configPollInterval(Duration.ofMillis(20)).preloadCache(true).build();
+    server.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> status().path("cache").path("loaded").asBoolean());
+    query("a");
+    var cache = status().path("cache");
+    assertThat(cache.path("index_loads").asInt()).isEqualTo(1);
+    assertThat(cache.path("model_loads").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutPreload_nothingIsLoadedUntilTheFirstQuery() throws Exception {
+    start();
+    assertThat(status().path("cache").path("loaded").asBoolean()).isFalse();
+    assertThat(status().path("cache").path("index_loads").asInt()).isZero();
+  }
+
+  @Test
   void warmQueries_doNoLoad_andANewIndexCommitReopensOnlyTheSnapshot() throws Exception {
     start();
     query("a");
