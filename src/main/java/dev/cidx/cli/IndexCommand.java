@@ -93,9 +93,7 @@ final class IndexCommand implements Callable<Integer> {
             run.chunksEmbedded());
         return Cli.ERROR;
       }
-      return print(ctx, new IndexResult(run.filesScanned(), run.filesIndexed(), run.filesChanged(),
-          run.filesDeleted(), run.chunksTotal(), run.chunksEmbedded(), run.chunksReused(), run.seconds(),
-          run.committed(), run.cancelled(), IndexResult.VIA_STANDALONE));
+      return print(ctx, run.toResult(IndexResult.VIA_STANDALONE));
     } finally {
       finished.countDown();
     }

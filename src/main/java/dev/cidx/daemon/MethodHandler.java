@@ -114,9 +114,7 @@ final class MethodHandler implements DaemonRpc {
           if (following) {
             connection.notify(Methods.PROGRESS, job.describe(id, attachment.joined()));
           }
-          return new IndexResult(run.filesScanned(), run.filesIndexed(), run.filesChanged(), run.filesDeleted(),
-              run.chunksTotal(), run.chunksEmbedded(), run.chunksReused(), run.seconds(), run.committed(),
-              run.cancelled(), IndexResult.VIA_DAEMON);
+          return run.toResult(IndexResult.VIA_DAEMON);
         } catch (TimeoutException e) {
           // still running: tell the client where it stands
         } catch (ExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.cidx.index;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cidx.protocol.Messages.IndexResult;
 
 /**
  * What one `cidx index` run did; `cidx index --json` prints it. {@code filesIndexed} counts files
@@ -16,4 +17,11 @@ public record IndexRun(
     @JsonProperty("chunks_reused") int chunksReused,
     @JsonProperty("seconds") double seconds,
     @JsonProperty("committed") boolean committed,
-    @JsonProperty("cancelled") boolean cancelled) {}
+    @JsonProperty("cancelled") boolean cancelled) {
+
+  /** The run as the wire and `cidx index --json` report it, saying where it ran ({@code via}). */
+  public IndexResult toResult(String via) {
+    return new IndexResult(filesScanned, filesIndexed, filesChanged, filesDeleted, chunksTotal, chunksEmbedded,
+        chunksReused, seconds, committed, cancelled, via);
+  }
+}
