@@ -42,6 +42,10 @@ final class DaemonStatusPrinter {
     if (indexing.isObject()) {
       out.println(indexing(indexing));
     }
+    String watch = watch(s.path("watch"));
+    if (watch != null) {
+      out.println(watch);
+    }
     out.printf(Locale.ROOT, "queries:       %d served, %d errors, latency p50 %s, p99 %s%n",
         s.path("queries_served").asLong(), s.path("errors").asLong(), millis(s.path("query_p50_ms")),
         millis(s.path("query_p99_ms")));
@@ -59,6 +63,42 @@ final class DaemonStatusPrinter {
         i.path("clear").asBoolean() ? ", --clear" : "", duration(i.path("elapsed_seconds").asDouble()),
         i.path("files_done").asInt(), i.path("files_to_index").asInt(), i.path("chunks_embedded").asInt(),
         i.path("chunks_to_embed").asInt());
+  }
+
+  /**
+   * "watch:         on since 09:41:07 (debounce 2 s, 31 directories); 4 updates, last at 09:52:10: 1 file
+   * indexed, 0 deleted, 3 chunks embedded (0.2 s)"; null when the daemon neither watches nor has updated.
+   */
+  static String watch(JsonNode w) {
+    if (!w.isObject() || (!w.path("active").asBoolean() && w.path("updates").asLong() == 0
+        && w.path("failures").asLong() == 0)) {
+      return null;
+    }
+    StringBuilder line = new StringBuilder("watch:         ");
+    if (w.path("active").asBoolean()) {
+      line.append("on since ").append(DaemonIndexing.localTime(w.path("since").asText())).append(" (debounce ")
+          .append(number(w.path("debounce_seconds").asDouble())).append(" s, ").append(w.path("directories").asInt())
+          .append(" directories)");
+    } else {
+      line.append("off");
+    }
+    long updates = w.path("updates").asLong();
+    line.append("; ").append(updates).append(" update").append(plural(updates));
+    JsonNode last = w.path("last_update");
+    if (last.isObject()) {
+      line.append(String.format(Locale.ROOT, ", last at %s: %d files indexed, %d deleted, %d chunks embedded (%.1f s)",
+          DaemonIndexing.localTime(w.path("last_update_at").asText()), last.path("files_indexed").asInt(),
+          last.path("files_deleted").asInt(), last.path("chunks_embedded").asInt(), last.path("seconds").asDouble()));
+    }
+    if (w.path("updating").asBoolean()) {
+      line.append("; updating now");
+    } else if (w.path("pending_all").asBoolean() || w.path("pending_paths").asInt() > 0) {
+      line.append("; changes pending");
+    }
+    if (w.hasNonNull("last_error")) {
+      line.append("; last error: ").append(w.path("last_error").asText());
+    }
+    return line.toString();
   }
 
   void printNotRunning(RepoPaths repo, boolean enabled) {

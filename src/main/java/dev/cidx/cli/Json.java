@@ -10,6 +10,17 @@ final class Json {
 
   private Json() {}
 
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
+  /** One object on one line, for output that is a stream of JSON lines. */
+  static String writeLine(Object value) {
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
   static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);

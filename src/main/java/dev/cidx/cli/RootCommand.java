@@ -15,12 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code cidx}: the root of the command tree and the options every command shares. */
-@Command(name = "cidx",
+@Command(name = "cidx", scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = RootCommand.VersionProvider.class,
     description = "Code search for one repository: by meaning (semantic), by exact words (full-text), or both fused.",
     subcommands = {
-        InitCommand.class, IndexCommand.class, QueryCommand.class, StatusCommand.class, ConfigCommand.class,
+        InitCommand.class, IndexCommand.class, QueryCommand.class, StatusCommand.class, WatchCommand.class,
+        WatchStopCommand.class, ConfigCommand.class,
         DaemonCommand.class, DaemonStartCommand.class, DaemonStopCommand.class, PingCommand.class,
         ClearCacheCommand.class},
     usageHelpAutoWidth = true,

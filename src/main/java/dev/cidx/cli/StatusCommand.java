@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +58,8 @@ final class StatusCommand implements Callable<Integer> {
     Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
     boolean enabled = config.daemon().enabled();
     status.put("daemon", daemonSection(repo, daemon, enabled));
+    OptionalLong foregroundWatch = ForegroundWatch.running(repo);
+    status.put("foreground_watch_pid", foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
     PrintStream out = root.context().out();
     if (json) {
       out.println(Json.write(status));
@@ -74,6 +77,10 @@ final class StatusCommand implements Callable<Integer> {
       printer.printRunning(daemon.get());
     } else {
       printer.printNotRunning(repo, enabled);
+    }
+    if (foregroundWatch.isPresent()) {
+      out.println("watch:         `cidx watch` in the foreground, pid " + foregroundWatch.getAsLong()
+          + " (`cidx watch-stop` ends it)");
     }
     return Cli.FOUND;
   }

@@ -7,11 +7,16 @@ import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
+import dev.cidx.protocol.Messages.NotifyParams;
+import dev.cidx.protocol.Messages.NotifyResult;
 import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.RunResult;
 import dev.cidx.protocol.Messages.ShutdownResult;
 import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.Messages.WatchParams;
+import dev.cidx.protocol.Messages.WatchStartResult;
+import dev.cidx.protocol.Messages.WatchStopResult;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
@@ -41,6 +46,15 @@ public interface DaemonRpc {
 
   @JsonRpcMethod(Methods.INDEX)
   IndexResult index(IndexParams params) throws Exception;
+
+  @JsonRpcMethod(Methods.WATCH_START)
+  WatchStartResult watchStart(WatchParams params) throws RpcException;
+
+  @JsonRpcMethod(Methods.WATCH_STOP)
+  WatchStopResult watchStop(NoParams params);
+
+  @JsonRpcMethod(Methods.NOTIFY)
+  NotifyResult notifyChanges(NotifyParams params);
 
   @JsonRpcMethod(Methods.CLEAR_CACHE)
   ClearCacheResult clearCache(NoParams params);

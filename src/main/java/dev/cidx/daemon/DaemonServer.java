@@ -64,6 +64,7 @@ public final class DaemonServer {
   private final IndexCache cache;
   private final DaemonQueries queries;
   private final IndexJobs indexJobs;
+  private final DaemonWatch watch;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final ThreadPoolExecutor connectionPool;
@@ -90,8 +91,9 @@ public final class DaemonServer {
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
     this.queries = new DaemonQueries(cache, metrics);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
-        : (clear, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(clear, progress, cancelled);
+        : (scope, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(scope, progress, cancelled);
     this.indexJobs = new IndexJobs(indexRunner, cache, clock);
+    this.watch = new DaemonWatch(repo, this::config, indexJobs, clock);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -139,7 +141,8 @@ public final class DaemonServer {
 
       // 4. Eviction thread, config watch and idle-connection reaper, on one scheduler thread.
       eviction = new EvictionTask(scheduler, () -> settings().evictionCheckInterval(),
-          ExpiryRules.forDaemon(state, this::settings, cache, lock), cache, this::recordExpiry, this::requestStop);
+          ExpiryRules.forDaemon(state, this::settings, cache, lock, watch::busy), cache, this::recordExpiry,
+          this::requestStop);
       eviction.start();
       long pollNanos = configPollInterval.toNanos();
       scheduler.scheduleWithFixedDelay(this::pollConfig, pollNanos, pollNanos, TimeUnit.NANOSECONDS);
@@ -204,8 +207,10 @@ public final class DaemonServer {
         c.close();
       }
       connectionPool.shutdownNow();
-      // 4. Stop the expiry check, config poll and reaper; cancel an index run no client follows any more
-      //    (its clients' connections were just closed), which then rolls back.
+      // 4. Stop the expiry check, config poll and reaper; stop watching; cancel an index run no client
+      //    follows any more (its clients' connections were just closed) and a background update: both
+      //    roll back.
+      watch.close();
       indexJobs.close();
       EvictionTask e = eviction;
       if (e != null) {
@@ -374,6 +379,10 @@ public final class DaemonServer {
     return indexJobs;
   }
 
+  DaemonWatch watch() {
+    return watch;
+  }
+
   CommandRunner commandRunner() {
     return commandRunner;
   }
@@ -419,7 +428,8 @@ public final class DaemonServer {
         settings.evictionCheckIntervalSeconds(),
         lastExpiryReason,
         cache.status(),
-        indexJobs.status());
+        indexJobs.status(),
+        watch.status());
   }
 
   private static void closeQuietly(ServerSocketChannel c) {

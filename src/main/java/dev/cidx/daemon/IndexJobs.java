@@ -4,6 +4,7 @@ import dev.cidx.embed.Embedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.index.IndexRun;
+import dev.cidx.index.IndexScope;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.IndexProgressParams;
 import dev.cidx.search.SearchException;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -43,7 +45,7 @@ final class IndexJobs implements AutoCloseable {
   /** Runs the indexer; the production one is {@code new Indexer(repo, config, embedder).run(...)}. */
   @FunctionalInterface
   interface Runner {
-    IndexRun run(boolean clear, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
+    IndexRun run(IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
         throws IOException, IndexException;
   }
 
@@ -152,8 +154,28 @@ final class IndexJobs implements AutoCloseable {
     return job == null ? null : job.describe(null, null);
   }
 
-  private void run(Job job) {
-    LOG.info("index run started" + (job.clear ? " (--clear)" : ""));
+  /**
+   * Brings {@code scope} up to date on the writer thread, after the runs already there, and waits for it:
+   * the daemon's watch and {@code notify} updates. No client follows it; {@code cancelled} stops it.
+   */
+  IndexRun update(IndexScope scope, BooleanSupplier cancelled) throws Exception {
+    java.util.concurrent.Future<IndexRun> update;
+    try {
+      update = thread.submit(() -> runWithModel(scope, IndexProgress.NONE, cancelled));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new IndexException("the daemon is stopping", e);
+    }
+    try {
+      return update.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof ModelUnavailable m ? new IndexException(m.getMessage(), m.getCause())
+          : e.getCause() instanceof Exception cause ? cause : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Runs the indexer with the cache's model, borrowed only if a file must be chunked, and gives it back. */
+  private IndexRun runWithModel(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
+      throws IOException, IndexException {
     IndexCache.BorrowedModel[] borrowed = new IndexCache.BorrowedModel[1];
     Supplier<Embedder> embedder = () -> {
       if (borrowed[0] == null) {
@@ -165,10 +187,21 @@ final class IndexJobs implements AutoCloseable {
       }
       return borrowed[0].model().embedder();
     };
+    try {
+      return runner.run(scope, embedder, progress, cancelled);
+    } finally {
+      if (borrowed[0] != null) {
+        borrowed[0].close();
+      }
+    }
+  }
+
+  private void run(Job job) {
+    LOG.info("index run started" + (job.clear ? " (--clear)" : ""));
     IndexRun run = null;
     Throwable failure = null;
     try {
-      run = runner.run(job.clear, embedder, p -> job.progress = p, job::cancelled);
+      run = runWithModel(job.clear ? IndexScope.REBUILD : IndexScope.ALL, p -> job.progress = p, job::cancelled);
       LOG.info(run.cancelled() ? "index run cancelled after " + run.chunksEmbedded() + " chunks embedded; "
           + "the last commit stays in service"
           : "index run done in " + Math.round(run.seconds() * 10) / 10.0 + " s: " + run.filesIndexed()
@@ -184,9 +217,6 @@ final class IndexJobs implements AutoCloseable {
       failure = t;
       LOG.log(Level.SEVERE, "index run failed", t);
     } finally {
-      if (borrowed[0] != null) {
-        borrowed[0].close();
-      }
       // Cleared before completing, so a request arriving after the result starts a new run rather than
       // joining a finished one.
       synchronized (lock) {

@@ -7,12 +7,17 @@ import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
+import dev.cidx.protocol.Messages.NotifyParams;
+import dev.cidx.protocol.Messages.NotifyResult;
 import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.RunResult;
 import dev.cidx.protocol.Messages.ShutdownResult;
 import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.Messages.WatchParams;
+import dev.cidx.protocol.Messages.WatchStartResult;
+import dev.cidx.protocol.Messages.WatchStopResult;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
 import dev.cidx.protocol.Methods;
@@ -22,6 +27,7 @@ import dev.cidx.index.IndexRun;
 import dev.cidx.search.SearchException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -130,6 +136,22 @@ final class MethodHandler implements DaemonRpc {
         job.detach();
       }
     }
+  }
+
+  @Override
+  public WatchStartResult watchStart(WatchParams params) throws RpcException {
+    return server.watch().start(Duration.ofMillis(Math.round(params.debounceSeconds() * 1000)));
+  }
+
+  @Override
+  public WatchStopResult watchStop(NoParams params) {
+    return server.watch().stop();
+  }
+
+  /** Answered at once; the update runs in the background, after the debounce of a burst of notifications. */
+  @Override
+  public NotifyResult notifyChanges(NotifyParams params) {
+    return server.watch().changed(params.paths());
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +80,63 @@ public final class FileScanner {
   }
 
   /**
+   * The files {@link #scan()} would return now at or below these paths (files or directories, relative to
+   * the root), sorted by path: what a watcher's update looks at. Paths that leave the root are dropped.
+   */
+  public List<SourceFile> scan(Collection<String> paths) throws IOException {
+    List<String> wanted = paths.stream().filter(FileScanner::isPlainRelative).distinct().toList();
+    if (wanted.isEmpty()) {
+      return List.of();
+    }
+    Optional<List<String>> listed = inGitWorkTree == Boolean.FALSE ? Optional.empty()
+        : git.list(wanted.toArray(String[]::new));
+    inGitWorkTree = listed.isPresent();
+    List<String> candidates;
+    if (listed.isPresent()) {
+      candidates = listed.get();
+    } else {
+      candidates = new ArrayList<>();
+      for (String path : wanted) {
+        if (Files.isDirectory(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
+          if (watchesDirectory(path)) {
+            candidates.addAll(walk(path));
+          }
+        } else if (!gitignores.ignoresFile(path)) {
+          candidates.add(path);
+        }
+      }
+    }
+    List<SourceFile> files = new ArrayList<>(candidates.size());
+    for (String path : new HashSet<>(candidates)) {
+      inspect(path).ifPresent(files::add);
+    }
+    files.sort(Comparator.comparing(SourceFile::path));
+    return files;
+  }
+
+  /**
+   * Whether a watcher should watch this directory: no excluded directory is on its path and no
+   * {@code .gitignore} ignores it (git's own listing still decides about each file in it).
+   */
+  public boolean watchesDirectory(String relativeDirectory) throws IOException {
+    if (relativeDirectory.isEmpty()) {
+      return true;
+    }
+    if (!isPlainRelative(relativeDirectory) || onExcludedDirectory(relativeDirectory + "/")) {
+      return false;
+    }
+    return !gitignores.ignoresDirectory(relativeDirectory);
+  }
+
+  /**
+   * Whether a file at this path could be indexed, judging by its name alone: a configured extension or
+   * well-known name, and no excluded directory on the path. A watcher drops other changes at once.
+   */
+  public boolean wantsFileName(String relativePath) {
+    return isPlainRelative(relativePath) && isWantedPath(relativePath);
+  }
+
+  /**
    * Whether {@link #scan()} would return this path now, for a watcher reacting to one change. Paths are
    * relative to the root with forward slashes; one that leaves the root is never accepted.
    */
@@ -108,13 +166,19 @@ public final class FileScanner {
 
   /** Relative paths of the files under the root that no {@code .gitignore} ignores. */
   private List<String> walk() throws IOException {
+    return walk("");
+  }
+
+  /** Relative paths of the files under {@code directory} (relative; "" for the root) that no rule ignores. */
+  private List<String> walk(String directory) throws IOException {
     List<String> found = new ArrayList<>();
-    Path start = root.toRealPath(); // a root reached through a link is walked, not reported as one file
+    Path base = root.toRealPath(); // a root reached through a link is walked, not reported as one file
+    Path start = directory.isEmpty() ? base : base.resolve(directory);
     Files.walkFileTree(start, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-        String path = relative(start, dir);
-        if (!path.isEmpty()
+        String path = relative(base, dir);
+        if (!path.isEmpty() && !path.equals(directory)
             && (excludedDirectories.contains(dir.getFileName().toString()) || gitignores.ignoresEntry(path, true))) {
           return FileVisitResult.SKIP_SUBTREE;
         }
@@ -124,7 +188,7 @@ public final class FileScanner {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        String path = relative(start, file);
+        String path = relative(base, file);
         if (!gitignores.ignoresEntry(path, false)) {
           found.add(path);
         }
@@ -170,14 +234,10 @@ public final class FileScanner {
 
   /** No excluded directory on the path, and a configured extension or a well-known file name. */
   private boolean isWantedPath(String path) {
-    int start = 0;
-    for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', start)) {
-      if (excludedDirectories.contains(path.substring(start, slash))) {
-        return false;
-      }
-      start = slash + 1;
+    if (onExcludedDirectory(path)) {
+      return false;
     }
-    String name = path.substring(start).toLowerCase(Locale.ROOT);
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     String extension = Languages.extension(name);
     if ((extension != null && extensions.contains(extension)) || extensions.contains(name)) {
       return true;
@@ -185,6 +245,18 @@ public final class FileScanner {
     String language = Languages.ofWellKnownName(name);
     return language != null
         && (extensions.contains(language) || Languages.extensionsOf(language).stream().anyMatch(extensions::contains));
+  }
+
+  /** Whether a directory of the path (every segment before the last slash) is excluded. */
+  private boolean onExcludedDirectory(String path) {
+    int start = 0;
+    for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', start)) {
+      if (excludedDirectories.contains(path.substring(start, slash))) {
+        return true;
+      }
+      start = slash + 1;
+    }
+    return false;
   }
 
   private static String relative(Path base, Path path) {

@@ -75,6 +75,15 @@ final class GitignoreRules {
 
   /** Whether a file, or any directory above it, is ignored; re-reads rule files that changed first. */
   boolean ignoresFile(String relativePath) throws IOException {
+    return ignores(relativePath, false);
+  }
+
+  /** Whether a directory, or any directory above it, is ignored; re-reads rule files that changed first. */
+  boolean ignoresDirectory(String relativePath) throws IOException {
+    return ignores(relativePath, true);
+  }
+
+  private boolean ignores(String relativePath, boolean isDirectory) throws IOException {
     refresh("");
     for (int slash = relativePath.indexOf('/'); slash >= 0; slash = relativePath.indexOf('/', slash + 1)) {
       String directory = relativePath.substring(0, slash);
@@ -83,7 +92,7 @@ final class GitignoreRules {
       }
       refresh(directory);
     }
-    return ignoresEntry(relativePath, false);
+    return ignoresEntry(relativePath, isDirectory);
   }
 
   private IgnoreNode cached(String ignoreFile) {

@@ -72,9 +72,20 @@ public final class Indexer {
     this.embedderSupplier = embedderSupplier;
   }
 
+  /** Brings the whole repository up to date ({@code clear}: rebuilds it from scratch). */
   public IndexRun run(boolean clear, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
+    return run(clear ? IndexScope.REBUILD : IndexScope.ALL, progress, cancelled);
+  }
+
+  /**
+   * Brings {@code scope} up to date: files in it that were added, changed or deleted since the last
+   * commit. Without a last commit there is nothing to update, so the whole repository is indexed.
+   */
+  public IndexRun run(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
+      throws IOException, IndexException {
     long started = System.nanoTime();
+    boolean clear = scope.rebuild();
     Path indexDir = repo.indexDir();
     try {
       Files.createDirectories(indexDir);
@@ -86,6 +97,9 @@ public final class Indexer {
       throw new IndexException("the index was built with model " + previous.get().model() + " but config.json asks for "
           + model.modelName() + ": run `cidx index --clear` to rebuild it");
     }
+    if (previous.isEmpty() && !scope.isWholeRepository()) {
+      scope = IndexScope.ALL;
+    }
     if (clear) {
       Files.deleteIfExists(repo.embeddingCacheFile());
     }
@@ -94,7 +108,7 @@ public final class Indexer {
         EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), model.modelName(), model.dimension())) {
       boolean success = false;
       try {
-        IndexRun run = update(writer, cache, previous, clear, progress, cancelled, started);
+        IndexRun run = update(writer, cache, previous, scope, progress, cancelled, started);
         success = true;
         return run;
       } finally {
@@ -110,10 +124,11 @@ public final class Indexer {
     }
   }
 
-  private IndexRun update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, boolean clear,
+  private IndexRun update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, IndexScope scope,
       IndexProgress progress, BooleanSupplier cancelled, long started) throws IOException, IndexException {
-    Map<String, FileState> indexed = clear ? Map.of() : indexedFiles(writer);
-    List<SourceFile> files = new FileScanner(repo, config).scan();
+    Map<String, FileState> indexed = scope.rebuild() ? Map.of() : indexedFiles(writer, scope);
+    FileScanner scanner = new FileScanner(repo, config);
+    List<SourceFile> files = scope.isWholeRepository() ? scanner.scan() : scanner.scan(scope.paths());
     List<SourceFile> changed = new ArrayList<>();
     Set<String> present = new HashSet<>();
     for (SourceFile f : files) {
@@ -234,8 +249,8 @@ public final class Indexer {
     return new IndexWriter(dir, cfg);
   }
 
-  /** The size and mtime each indexed file had, from the file documents. */
-  private static Map<String, FileState> indexedFiles(IndexWriter writer) throws IOException {
+  /** The size and mtime each indexed file in {@code scope} had, from the file documents. */
+  private static Map<String, FileState> indexedFiles(IndexWriter writer, IndexScope scope) throws IOException {
     Map<String, FileState> out = new HashMap<>();
     try (DirectoryReader reader = DirectoryReader.open(writer)) {
       IndexSearcher searcher = new IndexSearcher(reader);
@@ -254,7 +269,11 @@ public final class Indexer {
             continue;
           }
           Document d = stored.document(leaf.docBase + doc);
-          out.put(d.get(ChunkFields.PATH), new FileState(
+          String path = d.get(ChunkFields.PATH);
+          if (!scope.covers(path)) {
+            continue;
+          }
+          out.put(path, new FileState(
               d.getField(ChunkFields.FILE_SIZE).numericValue().longValue(),
               d.getField(ChunkFields.FILE_MTIME).numericValue().longValue()));
         }

@@ -219,6 +219,75 @@ public final class Messages {
     public static final String VIA_STANDALONE = "standalone";
   }
 
+  /** Parameters of {@link Methods#WATCH_START}: the quiet time a burst of changes is gathered for. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WatchParams(@JsonProperty("debounce_seconds") Double debounceSeconds) {
+    public static final double DEFAULT_DEBOUNCE_SECONDS = 2;
+    public static final double MAX_DEBOUNCE_SECONDS = 600;
+
+    public WatchParams {
+      if (debounceSeconds == null) {
+        debounceSeconds = DEFAULT_DEBOUNCE_SECONDS;
+      }
+      if (!(debounceSeconds >= 0 && debounceSeconds <= MAX_DEBOUNCE_SECONDS)) {
+        throw new IllegalArgumentException("debounce_seconds (" + debounceSeconds + ") must be between 0 and "
+            + (int) MAX_DEBOUNCE_SECONDS);
+      }
+    }
+  }
+
+  /**
+   * The daemon's watch and background updates ({@code watch_start}, {@code notify}), in {@link StatusResult}
+   * and the watch methods' results. {@code active} is true while a watch runs; {@code since},
+   * {@code debounce_seconds} and {@code directories} describe it and are null when none does. The rest
+   * counts updates made by either since the daemon started: {@code pending_paths} wait for their debounce
+   * ({@code pending_all}: the whole repository does), and {@code last_update} is the last committed one.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record WatchStatus(
+      @JsonProperty("active") boolean active,
+      @JsonProperty("since") String since,
+      @JsonProperty("debounce_seconds") Double debounceSeconds,
+      @JsonProperty("directories") Integer directories,
+      @JsonProperty("pending_paths") int pendingPaths,
+      @JsonProperty("pending_all") boolean pendingAll,
+      @JsonProperty("updating") boolean updating,
+      @JsonProperty("updates") long updates,
+      @JsonProperty("failures") long failures,
+      @JsonProperty("last_update_at") String lastUpdateAt,
+      @JsonProperty("last_update") IndexResult lastUpdate,
+      @JsonProperty("last_error") String lastError) {}
+
+  /** The result of {@link Methods#WATCH_START}: {@code started} is false when a watch already ran. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WatchStartResult(@JsonProperty("started") boolean started, @JsonProperty("watch") WatchStatus watch) {}
+
+  /** The result of {@link Methods#WATCH_STOP}: {@code stopped} is false when none ran; {@code watch} as it was. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record WatchStopResult(@JsonProperty("stopped") boolean stopped, @JsonProperty("watch") WatchStatus watch) {}
+
+  /**
+   * Parameters of {@link Methods#NOTIFY}: paths that changed, relative to the repository root or absolute
+   * below it, files or directories. None (or an empty list) means the whole repository.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record NotifyParams(@JsonProperty("paths") List<String> paths) {
+    public static final int MAX_PATHS = 100_000;
+
+    public NotifyParams {
+      paths = paths == null ? List.of() : List.copyOf(paths);
+      if (paths.size() > MAX_PATHS) {
+        throw new IllegalArgumentException("paths: " + paths.size() + " given, at most " + MAX_PATHS
+            + "; send none to update the whole repository");
+      }
+    }
+  }
+
+  /** The result of {@link Methods#NOTIFY}: paths queued, and paths ignored because they lie outside the root. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record NotifyResult(@JsonProperty("accepted") int accepted, @JsonProperty("ignored") int ignored) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ClearCacheResult(@JsonProperty("cleared") boolean cleared) {}
 
@@ -244,7 +313,8 @@ public final class Messages {
 
   /**
    * Everything {@code cidx daemon status} shows. Times are ISO-8601 instants; durations in seconds.
-   * {@code indexing} is the index run in progress, null when none runs.
+   * {@code indexing} is the index run in progress, null when none runs; {@code watch} the watch and
+   * background updates.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record StatusResult(
@@ -273,5 +343,6 @@ public final class Messages {
       @JsonProperty("eviction_check_interval_seconds") double evictionCheckIntervalSeconds,
       @JsonProperty("last_expiry_reason") String lastExpiryReason,
       @JsonProperty("cache") CacheStatus cache,
-      @JsonProperty("indexing") IndexProgressParams indexing) {}
+      @JsonProperty("indexing") IndexProgressParams indexing,
+      @JsonProperty("watch") WatchStatus watch) {}
 }

@@ -21,6 +21,18 @@ public final class Methods {
    * runs: brings the index up to date inside the daemon, or follows the run already in progress.
    */
   public static final String INDEX = "index";
+  /**
+   * {@link Messages.WatchParams} → {@link Messages.WatchStartResult}: the daemon watches the repository and
+   * keeps the index fresh (after bringing it up to date once) until {@link #WATCH_STOP} or it stops.
+   */
+  public static final String WATCH_START = "watch_start";
+  /** {@code {}} → {@link Messages.WatchStopResult}. */
+  public static final String WATCH_STOP = "watch_stop";
+  /**
+   * {@link Messages.NotifyParams} → {@link Messages.NotifyResult}, answered at once: the paths are indexed
+   * in the background. Also accepted as a JSON-RPC notification (no {@code id}, no response).
+   */
+  public static final String NOTIFY = "notify";
   /** {@code {}} → {@link Messages.ClearCacheResult}: drops the cached model and indexes. */
   public static final String CLEAR_CACHE = "clear_cache";
   /** {@code {}} → {@link Messages.ShutdownResult}; then the daemon stops gracefully. */

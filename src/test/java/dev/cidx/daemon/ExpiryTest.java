@@ -20,7 +20,8 @@ class ExpiryTest {
   DaemonStateCoordinator state = new DaemonStateCoordinator(clock);
   AtomicReference<DaemonSettings> settings = new AtomicReference<>(DaemonSettings.DEFAULTS);
   AtomicBoolean cacheLoaded = new AtomicBoolean(true);
-  IdleTtlExpiry idle = new IdleTtlExpiry(state, settings::get, cacheLoaded::get);
+  AtomicBoolean watching = new AtomicBoolean();
+  IdleTtlExpiry idle = new IdleTtlExpiry(state, settings::get, cacheLoaded::get, watching::get);
 
   @BeforeEach
   void ready() {
@@ -57,6 +58,15 @@ class ExpiryTest {
     state.endRequest(true);
     assertThat(idle.check()).isEqualTo(Result.NONE); // the request's end is activity
     clock.advance(Duration.ofMinutes(10));
+    assertThat(idle.check().action()).isEqualTo(Action.STOP);
+  }
+
+  @Test
+  void idleTtl_aDaemonThatWatchesIsNeverIdle() {
+    watching.set(true);
+    clock.advance(Duration.ofHours(3));
+    assertThat(idle.check()).isEqualTo(Result.NONE);
+    watching.set(false);
     assertThat(idle.check().action()).isEqualTo(Action.STOP);
   }
 

@@ -13,6 +13,7 @@ import dev.cidx.embed.Embedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.index.IndexRun;
+import dev.cidx.index.IndexScope;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -61,7 +62,7 @@ class IndexJobsTest {
     volatile IndexException failure;
 
     @Override
-    public IndexRun run(boolean clear, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
+    public IndexRun run(IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
         throws IndexException {
       runs.incrementAndGet();
       if (useModel) {

@@ -64,6 +64,15 @@ public final class CidxProcess {
       return process.isAlive();
     }
 
+    /** What it printed to stdout so far. */
+    public String outSoFar() {
+      try {
+        return Files.readString(out, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
     /** What it printed to stderr so far. */
     public String errSoFar() {
       try {
