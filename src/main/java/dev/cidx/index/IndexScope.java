@@ -1,6 +1,7 @@
 package dev.cidx.index;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +30,7 @@ public record IndexScope(boolean rebuild, Set<String> paths) {
     if (rebuild && paths != null) {
       throw new IllegalArgumentException("a rebuild covers the whole repository");
     }
-    paths = paths == null ? null : Set.copyOf(paths);
+    paths = paths == null ? null : Collections.unmodifiableSortedSet(new TreeSet<>(paths));
   }
 
   /** These paths; the whole repository when there are more than {@link #MAX_PATHS}. */
@@ -37,7 +38,7 @@ public record IndexScope(boolean rebuild, Set<String> paths) {
     if (paths.size() > MAX_PATHS) {
       return ALL;
     }
-    return new IndexScope(false, new TreeSet<>(paths));
+    return new IndexScope(false, Set.copyOf(paths));
   }
 
   public boolean isWholeRepository() {

@@ -304,6 +304,70 @@ class FileScannerTest {
     assertThat(scannedPaths()).isSorted().hasSize(5);
   }
 
+  // ---- scoped scans, for a watcher's updates
+
+  @Test
+  void scanOfPaths_agreesWithTheFullScanWithinThem_inAGitWorkTree() throws Exception {
+    gitInit();
+    writeScopedTree();
+    commitAll();
+    assertScopedScansAgreeWithTheFullScan();
+  }
+
+  @Test
+  void scanOfPaths_agreesWithTheFullScanWithinThem_inAPlainDirectory() throws Exception {
+    writeScopedTree();
+    assertScopedScansAgreeWithTheFullScan();
+  }
+
+  @Test
+  void scanOfPaths_dropsPathsThatLeaveTheRoot_andFindsNothingForDeletedOnes() throws Exception {
+    write("src/A.java", "x");
+    FileScanner scanner = new FileScanner(new RepoPaths(root), CidxConfig.defaults());
+    assertThat(scanner.scan(List.of("../outside", "/etc", "src/Gone.java", "gone/dir"))).isEmpty();
+  }
+
+  @Test
+  void watchesDirectory_skipsExcludedAndIgnoredDirectories() throws Exception {
+    writeScopedTree();
+    FileScanner scanner = new FileScanner(new RepoPaths(root), CidxConfig.defaults());
+    assertThat(scanner.watchesDirectory("")).isTrue();
+    assertThat(scanner.watchesDirectory("src/main")).isTrue();
+    assertThat(scanner.watchesDirectory("web/node_modules")).isFalse();
+    assertThat(scanner.watchesDirectory("web/node_modules/pkg")).isFalse();
+    assertThat(scanner.watchesDirectory("generated")).isFalse();
+    assertThat(scanner.watchesDirectory("generated/deep")).isFalse();
+    assertThat(scanner.watchesDirectory(".git")).isFalse();
+    assertThat(scanner.watchesDirectory(".code-indexer")).isFalse();
+    assertThat(scanner.wantsFileName("src/main/A.java")).isTrue();
+    assertThat(scanner.wantsFileName("src/main/.A.java.swp")).isFalse();
+    assertThat(scanner.wantsFileName("web/node_modules/pkg/index.js")).isFalse();
+  }
+
+  private void writeScopedTree() throws IOException {
+    write(".gitignore", "generated/\n");
+    write("src/main/A.java", "class A {}");
+    write("src/main/B.java", "class B {}");
+    write("src/main/notes.bin", "x");
+    write("src/test/ATest.java", "class ATest {}");
+    write("generated/deep/Gen.java", "class Gen {}");
+    write("web/node_modules/pkg/index.js", "x");
+    write("web/app.ts", "x");
+  }
+
+  private void assertScopedScansAgreeWithTheFullScan() throws IOException {
+    FileScanner scanner = new FileScanner(new RepoPaths(root), CidxConfig.defaults());
+    List<String> all = scanner.scan().stream().map(SourceFile::path).toList();
+    for (List<String> scope : List.of(List.of("src"), List.of("src/main"), List.of("src/main/A.java"),
+        List.of("src/main/A.java", "web"), List.of("generated"), List.of("generated/deep/Gen.java"), List.of("web"))) {
+      List<String> expected = all.stream()
+          .filter(p -> scope.stream().anyMatch(s -> p.equals(s) || p.startsWith(s + "/")))
+          .toList();
+      assertThat(scanner.scan(scope).stream().map(SourceFile::path).toList()).as("scope %s", scope)
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
   // ---- helpers
 
   private void writeExcludeDirsTree() throws IOException {
