@@ -31,8 +31,12 @@ import org.apache.lucene.index.Term;
  * total early makes the ETA honest. Counters are guarded by {@code this}.
  */
 final class EmbeddingPipeline {
-  /** Enough texts per call to keep every embedding worker busy. */
-  private static final int EMBED_BATCH = 64;
+  /**
+   * Texts per embedding call, and per flush to the cache: enough to keep the embedding workers busy, few
+   * enough that progress moves, and a kill loses, about a second of work (64 made the progress bar stand
+   * still for three seconds at a time).
+   */
+  private static final int EMBED_BATCH = 16;
   private static final Object END = new Object();
 
   private final IndexWriter writer;
