@@ -24,7 +24,7 @@ public final class DaemonControl {
   public enum StopResult {
     /** There was no daemon to stop. */
     NOT_RUNNING,
-    /** It stopped: its socket is gone. */
+    /** It stopped: its socket is gone, or its process exited. */
     STOPPED,
     /** It was asked to stop but its socket is still there after the timeout. */
     TIMED_OUT
@@ -80,14 +80,19 @@ public final class DaemonControl {
     }
   }
 
-  /** Asks the daemon to shut down and waits up to {@code timeout} for its socket to disappear. */
+  /**
+   * Asks the daemon to shut down and waits up to {@code timeout} for its socket to disappear, or for its
+   * process to exit: a daemon whose {@code .code-indexer} turned read-only cannot remove its socket.
+   */
   public static StopResult stop(RepoPaths repo, Duration timeout) {
+    long pid;
     try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
+      pid = client.call(Methods.PING, null, Duration.ofSeconds(10)).path("pid").asLong(0);
       client.call(Methods.SHUTDOWN, null, Duration.ofSeconds(10));
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return StopResult.NOT_RUNNING;
     }
-    return DaemonStarter.awaitSocketGone(repo.socketPath(), timeout) ? StopResult.STOPPED : StopResult.TIMED_OUT;
+    return DaemonStarter.awaitSocketGone(repo.socketPath(), pid, timeout) ? StopResult.STOPPED : StopResult.TIMED_OUT;
   }
 
   /** Stops the running daemon (if any, waiting up to {@code timeout}) and starts a new one. */

@@ -188,8 +188,21 @@ public final class DaemonStarter {
 
   /** Waits until the socket file no longer exists; false if it is still there after the timeout. */
   static boolean awaitSocketGone(Path socket, Duration timeout) {
+    return awaitSocketGone(socket, 0, timeout);
+  }
+
+  /**
+   * Waits until the socket file no longer exists or, when {@code pid} is another process's (not 0, not
+   * this JVM's, as for a daemon inside a test), until that process has exited: a daemon cannot remove its
+   * socket from a read-only directory, and the next daemon replaces a stale one. False on timeout.
+   */
+  static boolean awaitSocketGone(Path socket, long pid, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    boolean watchProcess = pid > 0 && pid != ProcessHandle.current().pid();
     while (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      if (watchProcess && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        return true;
+      }
       if (System.nanoTime() > deadline) {
         return false;
       }

@@ -103,11 +103,16 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
+  /** The message, with the way out unless it already gives it ("run `cidx init` then `cidx index`"). */
+  static String withIndexHint(String message) {
+    return message.contains("`cidx index`") ? message : message + ": run `cidx index`";
+  }
+
   private static boolean isCurrent(Entry e) throws SearchException {
     try {
       return e.index().isCurrent();
     } catch (IndexMissingException ex) {
-      throw new SearchException(Reason.NO_INDEX, ex.getMessage() + ": run `cidx index`", ex);
+      throw new SearchException(Reason.NO_INDEX, withIndexHint(ex.getMessage()), ex);
     } catch (IOException ex) {
       throw new SearchException(Reason.DAMAGED_INDEX, "cannot read the index: " + ex.getMessage(), ex);
     }
@@ -185,7 +190,7 @@ final class IndexCache implements QueryService, AutoCloseable {
         index = loader.openIndex();
         indexLoads.incrementAndGet();
       } catch (IndexMissingException e) {
-        throw new SearchException(Reason.NO_INDEX, e.getMessage() + ": run `cidx index`", e);
+        throw new SearchException(Reason.NO_INDEX, withIndexHint(e.getMessage()), e);
       } catch (IOException e) {
         throw new SearchException(Reason.DAMAGED_INDEX, "cannot open the index: " + e.getMessage(), e);
       }

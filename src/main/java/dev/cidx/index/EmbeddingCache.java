@@ -157,6 +157,7 @@ final class EmbeddingCache implements AutoCloseable {
       }
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    boolean written = false;
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(out, header(model, dimension), 0);
@@ -171,6 +172,11 @@ final class EmbeddingCache implements AutoCloseable {
         writeFully(out, buf, out.size());
       }
       out.force(true);
+      written = true;
+    } finally {
+      if (!written) {
+        Files.deleteIfExists(tmp); // a full disk: give back what the half copy took; the file is unchanged
+      }
     }
     channel.close();
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

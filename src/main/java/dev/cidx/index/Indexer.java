@@ -7,9 +7,7 @@ import dev.cidx.embed.EmbeddingModel;
 import dev.cidx.protocol.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -37,6 +36,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -56,6 +56,8 @@ import org.apache.lucene.util.Bits;
  * <p>Lucene's write lock makes the indexer exclusive per repository: a second run fails fast.
  */
 public final class Indexer {
+  private static final Logger LOG = Logger.getLogger(Indexer.class.getName());
+
   private final RepoPaths repo;
   private final CidxConfig config;
   private final EmbeddingModel model;
@@ -89,38 +91,49 @@ public final class Indexer {
     Path indexDir = repo.indexDir();
     try {
       Files.createDirectories(indexDir);
-    } catch (AccessDeniedException e) {
-      throw new IndexException("cannot write " + indexDir + ": permission denied", e);
-    }
-    Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
-    if (previous.isPresent() && !previous.get().model().equals(model.modelName())) {
-      throw new IndexException("the index was built with model " + previous.get().model() + " but config.json asks for "
-          + model.modelName() + ": run `cidx index --clear` to rebuild it");
-    }
-    if (previous.isEmpty() && !scope.isWholeRepository()) {
-      scope = IndexScope.ALL;
-    }
-    if (clear) {
-      Files.deleteIfExists(repo.embeddingCacheFile());
-    }
-    try (Directory dir = FSDirectory.open(indexDir);
-        IndexWriter writer = openWriter(dir, clear);
-        EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), model.modelName(), model.dimension())) {
-      boolean success = false;
-      try {
-        IndexRun run = update(writer, cache, previous, scope, progress, cancelled, started);
-        success = true;
-        return run;
-      } finally {
-        if (!success && writer.isOpen()) {
-          writer.rollback();
+      Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
+      if (previous.isPresent() && !previous.get().model().equals(model.modelName())) {
+        throw new IndexException("the index was built with model " + previous.get().model()
+            + " but config.json asks for " + model.modelName() + ": run `cidx index --clear` to rebuild it");
+      }
+      if (previous.isEmpty() && !scope.isWholeRepository()) {
+        scope = IndexScope.ALL; // nothing to update: index everything
+      }
+      try (Directory dir = FSDirectory.open(indexDir);
+          IndexWriter writer = openWriter(dir, clear)) {
+        // Only the holder of the write lock may drop the cache: another run may be appending to it.
+        if (clear) {
+          Files.deleteIfExists(repo.embeddingCacheFile());
+        }
+        try (EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), model.modelName(),
+            model.dimension())) {
+          return update(writer, cache, previous, scope, progress, cancelled, started);
+        } catch (Throwable t) {
+          rollbackQuietly(writer, t);
+          throw t;
         }
       }
     } catch (LockObtainFailedException e) {
       throw new IndexException("another `cidx index` is already writing this index; wait for it to finish", e);
-    } catch (FileSystemException e) {
-      throw new IndexException("cannot write the index: " + e.getMessage()
-          + "; the last committed index is intact", e);
+    } catch (IOException | AlreadyClosedException e) {
+      // A read-only directory, a full disk: one line, and the previous commit is still the one in service.
+      Optional<String> message = WriteFailures.describe(e, repo.dataDir());
+      if (message.isPresent()) {
+        throw new IndexException(message.get(), e);
+      }
+      throw e;
+    }
+  }
+
+  /** Drops what the failed run wrote; a second failure rides along on the first. */
+  private static void rollbackQuietly(IndexWriter writer, Throwable failure) {
+    if (!writer.isOpen()) {
+      return; // a tragic failure (say, disk full during a flush) closed it already
+    }
+    try {
+      writer.rollback();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -211,15 +224,37 @@ public final class Indexer {
 
     String vectorsFile = "vectors-" + System.currentTimeMillis() + ".hnsw";
     Path tmp = repo.indexDir().resolve(vectorsFile + ".tmp");
-    store.save(tmp);
-    Files.move(tmp, repo.indexDir().resolve(vectorsFile), StandardCopyOption.ATOMIC_MOVE);
+    boolean saved = false;
+    try {
+      store.save(tmp);
+      Files.move(tmp, repo.indexDir().resolve(vectorsFile), StandardCopyOption.ATOMIC_MOVE);
+      saved = true;
+    } finally {
+      if (!saved) {
+        deleteQuietly(tmp); // on a full disk, the space it holds is what the next run needs
+      }
+    }
     CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorsFile, Instant.now(), files, chunks,
         Version.CIDX);
     writer.setLiveCommitData(info.toUserData().entrySet());
     writer.commit();
-    removeUnusedVectorFiles(vectorsFile);
-    cache.compact(live);
+    // The commit is in place: from here on, a failure only leaves files the next commit removes or
+    // rewrites, so it must not turn a successful run into a failed one.
+    try {
+      removeUnusedVectorFiles(vectorsFile);
+      cache.compact(live);
+    } catch (IOException e) {
+      LOG.warning("committed, but cleaning up after the commit failed (the next run retries): " + e);
+    }
     return info;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a leftover is removed by the next successful commit
+    }
   }
 
   private void removeUnusedVectorFiles(String current) throws IOException {

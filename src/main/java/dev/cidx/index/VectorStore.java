@@ -15,8 +15,11 @@ import java.io.ObjectOutput;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -71,10 +74,24 @@ public final class VectorStore {
     }
   }
 
-  /** Writes to {@code file}; the caller renames it into place and records it in a commit. */
+  /**
+   * Writes to {@code file} and forces it to disk; the caller renames it into place and records it in a
+   * commit. Forced because Lucene's commit is: without it, a power cut could keep a commit that names a
+   * vector file whose contents never reached the disk.
+   */
   public void save(Path file) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      // hnswlib closes the stream it is given; the channel must stay open until it is forced.
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
+        @Override
+        public void close() throws IOException {
+          flush();
+        }
+      };
       graph.save(out);
+      out.flush();
+      channel.force(true);
     }
   }
 

@@ -280,4 +280,20 @@ class DaemonStarterTest {
     }
     assertThat(ran).isEmpty();
   }
+
+  @Test
+  void awaitSocketGone_acceptsADaemonThatExitedButCouldNotRemoveItsSocket() throws Exception {
+    Path socket = root.resolve("left-behind.sock"); // as in a directory that turned read-only
+    Files.writeString(socket, "");
+    Process daemon = new ProcessBuilder("sleep", "60").start();
+    try {
+      assertThat(DaemonStarter.awaitSocketGone(socket, daemon.pid(), Duration.ofMillis(200)))
+          .as("still running").isFalse();
+    } finally {
+      daemon.destroyForcibly().waitFor();
+    }
+    assertThat(DaemonStarter.awaitSocketGone(socket, daemon.pid(), Duration.ofSeconds(5))).isTrue();
+    assertThat(DaemonStarter.awaitSocketGone(socket, ProcessHandle.current().pid(), Duration.ofMillis(200)))
+        .as("a daemon in this JVM is only stopped once its socket is gone").isFalse();
+  }
 }

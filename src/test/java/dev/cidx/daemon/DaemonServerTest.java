@@ -422,6 +422,17 @@ class DaemonServerTest {
     assertThat(loader.modelCloses.get()).isEqualTo(loader.modelLoads.get());
   }
 
+  @Test
+  void missingIndex_whoseMessageSaysWhatToRun_isNotToldTwice() throws Exception {
+    loader.openFailure = new dev.cidx.index.IndexMissingException("no index here: run `cidx init` then `cidx index`");
+    start();
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThatThrownBy(() -> c.call(Methods.QUERY, QueryRequest.builder("x").build()))
+          .isInstanceOfSatisfying(DaemonRpcException.class, e ->
+              assertThat(e.getMessage()).isEqualTo("no index here: run `cidx init` then `cidx index`"));
+    }
+  }
+
   private JsonNode status() throws Exception {
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
       return c.call(Methods.STATUS, null);
