@@ -8,6 +8,7 @@ import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInput;
@@ -15,8 +16,11 @@ import java.io.ObjectOutput;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,18 +67,41 @@ public final class VectorStore {
   }
 
   public static VectorStore load(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      HnswIndex<Long, float[], Vector, Float> graph = HnswIndex.load(in, VectorStore.class.getClassLoader());
-      return new VectorStore(graph);
-    } catch (RuntimeException e) {
-      throw new IOException("unreadable vector file " + file.getFileName() + ": " + e.getMessage(), e);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return load(channel, file.getFileName().toString());
     }
   }
 
-  /** Writes to {@code file}; the caller renames it into place and records it in a commit. */
+  /**
+   * Reads the whole graph from an open file, from its start; the caller closes {@code channel}. A reader
+   * that opened the file earlier can still load it after a newer commit has deleted its name.
+   */
+  static VectorStore load(FileChannel channel, String name) throws IOException {
+    // hnswlib closes the stream it reads; the channel belongs to the caller, so closing stops here.
+    InputStream in = new FilterInputStream(
+        new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16)) {
+      @Override
+      public void close() {}
+    };
+    try {
+      HnswIndex<Long, float[], Vector, Float> graph = HnswIndex.load(in, VectorStore.class.getClassLoader());
+      return new VectorStore(graph);
+    } catch (RuntimeException e) {
+      throw new IOException("unreadable vector file " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes to {@code file} and forces it to disk; the caller renames it into place and records it in a
+   * commit, so a crash after the commit cannot leave the commit naming a file the disk never got.
+   */
   public void save(Path file) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       graph.save(out);
+    }
+    // hnswlib closes the stream when done, so the force goes through a second handle (as Lucene's fsync does).
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
     }
   }
 
