@@ -4,6 +4,7 @@ import dev.cidx.config.RepoPaths;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -91,6 +92,25 @@ public final class IndexSnapshot implements AutoCloseable {
    * @throws IndexDamagedException when the index or its vector file cannot be read
    */
   public static IndexSnapshot open(RepoPaths repo) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return openOnce(repo, attempt < OPEN_ATTEMPTS);
+      } catch (Superseded e) {
+        // A commit landed between opening the Lucene commit and its vector files, and its clean-up
+        // deleted them: open the newer commit instead.
+      }
+    }
+  }
+
+  /** How many times {@link #open} tries when commits keep landing while it opens the one before. */
+  private static final int OPEN_ATTEMPTS = 3;
+
+  /** The vector files of the commit being opened are gone because a newer commit replaced them. */
+  private static final class Superseded extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private static IndexSnapshot openOnce(RepoPaths repo, boolean mayRetry) throws IOException {
     Path indexDir = repo.indexDir();
     if (!Files.isDirectory(indexDir)) {
       throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
@@ -105,12 +125,12 @@ public final class IndexSnapshot implements AutoCloseable {
       }
       reader = DirectoryReader.open(dir);
       CommitInfo commit = CommitInfo.fromUserData(reader.getIndexCommit().getUserData());
-      Path vectorFile = indexDir.resolve(commit.vectorsFile());
-      if (!Files.isRegularFile(vectorFile)) {
-        throw new IndexDamagedException("the index is damaged: its vector file " + commit.vectorsFile()
-            + " is missing; run `cidx index --clear` to rebuild it", null);
+      try {
+        vectorChannel = FileChannel.open(indexDir.resolve(commit.vectorsFile()), StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        throw missing(reader, mayRetry, "the index is damaged: its vector file " + commit.vectorsFile()
+            + " is missing; run `cidx index --clear` to rebuild it");
       }
-      vectorChannel = FileChannel.open(vectorFile, StandardOpenOption.READ);
       DeltaVectors delta = DeltaVectors.empty(commit.dimension());
       if (commit.deltaFile().isPresent()) {
         Path deltaFile = indexDir.resolve(commit.deltaFile().get());
@@ -120,10 +140,12 @@ public final class IndexSnapshot implements AutoCloseable {
             throw new IOException("its dimension (" + delta.dimension() + ") is not the index's ("
                 + commit.dimension() + ")");
           }
+        } catch (NoSuchFileException e) {
+          throw missing(reader, mayRetry, "the index is damaged: its vector delta " + commit.deltaFile().get()
+              + " is missing; run `cidx index --clear` to rebuild it");
         } catch (IOException e) {
           throw new IndexDamagedException("the index is damaged: its vector delta " + commit.deltaFile().get()
-              + (Files.exists(deltaFile) ? " is unreadable (" + e.getMessage() + ")" : " is missing")
-              + "; run `cidx index --clear` to rebuild it", e);
+              + " is unreadable (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
         }
       }
       IndexSnapshot snapshot = new IndexSnapshot(repo.root(), dir, reader, vectorChannel, delta, commit);
@@ -139,6 +161,14 @@ public final class IndexSnapshot implements AutoCloseable {
         closeQuietly(dir);
       }
     }
+  }
+
+  /** A missing vector file: damage, unless a newer commit has replaced it and another attempt may follow. */
+  private static IOException missing(DirectoryReader reader, boolean mayRetry, String damaged) throws IOException {
+    if (mayRetry && !reader.isCurrent()) {
+      return new Superseded();
+    }
+    return new IndexDamagedException(damaged, null);
   }
 
   /** False once a newer commit exists on disk: the caller should open a new snapshot. */
