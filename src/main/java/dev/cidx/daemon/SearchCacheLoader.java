@@ -63,7 +63,8 @@ public final class SearchCacheLoader implements CacheLoader {
     @Override
     public IndexInfo info() {
       return new IndexInfo((long) snapshot.chunkCount(), (long) snapshot.fileCount(),
-          snapshot.commit().vectorsFile() + " @ " + snapshot.commit().indexedAt());
+          snapshot.commit().vectorsFile() + snapshot.commit().deltaFile().map(d -> " + " + d).orElse("") + " @ "
+              + snapshot.commit().indexedAt());
     }
 
     @Override

@@ -3,29 +3,40 @@ package dev.cidx.index;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a Lucene commit records about the whole index, in its user data: the model that made the
- * vectors, and the vector file that belongs to this commit. Naming the vector file inside the Lucene
- * commit is what makes the two indexes change together: a reader opening a commit loads exactly its
- * vectors, and a crash before the commit leaves the previous pair in place.
+ * vectors, and the vector files that belong to this commit: the HNSW base ({@code vectors}) and, when
+ * the commit added vectors since the base was built, the delta ({@code vectors_delta}, see
+ * {@link DeltaVectors}). Naming the vector files inside the Lucene commit is what makes the two indexes
+ * change together: a reader opening a commit loads exactly its vectors, and a crash before the commit
+ * leaves the previous set in place. A commit written before deltas existed simply has no delta.
  */
-public record CommitInfo(String model, int dimension, String vectorsFile, Instant indexedAt, int files, int chunks,
-    String cidxVersion) {
+public record CommitInfo(String model, int dimension, String vectorsFile, Optional<String> deltaFile,
+    Instant indexedAt, int files, int chunks, String cidxVersion) {
 
   static final String MODEL = "model";
   static final String DIMENSION = "dimension";
   static final String VECTORS = "vectors";
+  static final String VECTORS_DELTA = "vectors_delta";
   static final String INDEXED_AT = "indexed_at";
   static final String FILES = "files";
   static final String CHUNKS = "chunks";
   static final String CIDX_VERSION = "cidx_version";
+
+  public CommitInfo {
+    Objects.requireNonNull(vectorsFile, "vectorsFile");
+    Objects.requireNonNull(deltaFile, "deltaFile");
+  }
 
   Map<String, String> toUserData() {
     Map<String, String> m = new HashMap<>();
     m.put(MODEL, model);
     m.put(DIMENSION, Integer.toString(dimension));
     m.put(VECTORS, vectorsFile);
+    deltaFile.ifPresent(d -> m.put(VECTORS_DELTA, d));
     m.put(INDEXED_AT, indexedAt.toString());
     m.put(FILES, Integer.toString(files));
     m.put(CHUNKS, Integer.toString(chunks));
@@ -37,7 +48,8 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Instan
   static CommitInfo fromUserData(Map<String, String> data) throws IndexDamagedException {
     try {
       return new CommitInfo(require(data, MODEL), Integer.parseInt(require(data, DIMENSION)),
-          require(data, VECTORS), Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)),
+          require(data, VECTORS), Optional.ofNullable(data.get(VECTORS_DELTA)),
+          Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)),
           Integer.parseInt(require(data, CHUNKS)), data.getOrDefault(CIDX_VERSION, "unknown"));
     } catch (RuntimeException e) {
       throw new IndexDamagedException("the index commit metadata is unreadable (" + e.getMessage() + ")", e);

@@ -48,30 +48,48 @@ import org.apache.lucene.util.Bits;
  * <p>A run: (1) scan the files and compare size and mtime with the file documents of the last commit;
  * (2) a chunking thread re-chunks changed files and replaces their Lucene documents, queueing chunks
  * whose content hash has no embedding yet; (3) this thread embeds the queue in batches, appending each
- * batch to the {@link EmbeddingCache}; (4) the vector store of the last commit is updated to hold
- * exactly the live hashes and saved under a new name; (5) one Lucene commit records the documents and
- * names that vector file. Only step 5 makes anything visible, so an interrupted run (Ctrl+C, SIGKILL,
- * disk full) leaves the previous commit in service, and the embeddings it flushed are reused next time.
+ * batch to the {@link EmbeddingCache}; (4) the vectors of live hashes that the last commit's HNSW base
+ * lacks are written to a new {@link DeltaVectors} file, or, when the {@link CompactionPolicy} says the
+ * delta or the base's dead entries have grown too large, the base is rebuilt to hold exactly the live
+ * hashes and saved under a new name with its {@link BaseHashes} list; (5) one Lucene commit records the
+ * documents and names the base and delta. Only step 5 makes anything visible, so an interrupted run
+ * (Ctrl+C, SIGKILL, disk full) leaves the previous commit in service, and the embeddings it flushed are
+ * reused next time.
+ *
+ * <p>Why a delta: the base is an 85 MB object stream on a repository like the JDK's java.base, and loading
+ * and saving it took most of a one-file run. An incremental commit now reads a small hash list and
+ * writes a small delta, so its cost follows the change, not the index; the base is rebuilt only once the
+ * debt is worth paying off.
  *
  * <p>Lucene's write lock makes the indexer exclusive per repository: a second run fails fast.
  */
 public final class Indexer {
   private static final Logger LOG = Logger.getLogger(Indexer.class.getName());
+  private static final String BASE_PREFIX = "vectors-";
+  private static final String DELTA_PREFIX = "delta-";
+  private static final String TMP_SUFFIX = ".tmp";
 
   private final RepoPaths repo;
   private final CidxConfig config;
   private final EmbeddingModel model;
   private final Supplier<Embedder> embedderSupplier;
+  private final CompactionPolicy compaction;
 
   /**
    * @param embedderSupplier opened only when a file must be chunked or a chunk embedded, so a run with
    *     nothing to do never loads the model; the caller closes what it supplies
    */
   public Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier) {
+    this(repo, config, embedderSupplier, CompactionPolicy.DEFAULT);
+  }
+
+  /** With another compaction policy: tests cross its thresholds with a handful of files. */
+  Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier, CompactionPolicy compaction) {
     this.repo = repo;
     this.config = config;
     this.model = EmbeddingModel.byName(config.embeddingModel());
     this.embedderSupplier = embedderSupplier;
+    this.compaction = compaction;
   }
 
   /** Brings the whole repository up to date ({@code clear}: rebuilds it from scratch). */
@@ -184,7 +202,7 @@ public final class Indexer {
         pipeline.reused(), seconds(started), true, false);
   }
 
-  /** Step 4 and 5: vectors for exactly the live chunks, saved under a new name, then one Lucene commit. */
+  /** Step 4 and 5: vectors for exactly the live chunks (a new delta, or a rebuilt base), then one Lucene commit. */
   private CommitInfo commit(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous)
       throws IOException, IndexException {
     Set<Long> live;
@@ -196,6 +214,99 @@ public final class Indexer {
       files = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE)));
       chunks = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)));
     }
+    KnownVectors known = new KnownVectors(previousDelta(previous), cache);
+    Optional<VectorFiles> vectorFiles = previous.isPresent()
+        ? extendDelta(previous.get(), known, live)
+        : Optional.empty();
+    if (vectorFiles.isEmpty()) {
+      vectorFiles = Optional.of(rebuildBase(previous, known, live));
+    }
+    CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorFiles.get().base(),
+        vectorFiles.get().delta(), Instant.now(), files, chunks, Version.CIDX);
+    writer.setLiveCommitData(info.toUserData().entrySet());
+    writer.commit();
+    // The commit is in place: from here on, a failure only leaves files the next commit removes or
+    // rewrites, so it must not turn a successful run into a failed one.
+    removeUnusedVectorFiles(info);
+    try {
+      cache.compact(live);
+    } catch (IOException e) {
+      LOG.warning("committed, but compacting the embedding cache failed (the next run retries): " + e);
+    }
+    return info;
+  }
+
+  /** The base and delta file names a commit records. */
+  private record VectorFiles(String base, Optional<String> delta) {}
+
+  /** Where a commit finds the vector of a live hash the base lacks: the previous delta, else the cache. */
+  private record KnownVectors(DeltaVectors previousDelta, EmbeddingCache cache) {
+    /** The vector, or null when neither has it; {@link #requireAll} first makes sure one does. */
+    float[] get(long hash) {
+      return previousDelta.vector(hash).orElseGet(() -> cache.get(hash));
+    }
+
+    void requireAll(List<Long> hashes) throws IndexException {
+      for (Long hash : hashes) {
+        if (!previousDelta.contains(hash) && !cache.contains(hash)) {
+          throw new IndexException("internal error: chunk " + Long.toHexString(hash) + " has no embedding");
+        }
+      }
+    }
+  }
+
+  /**
+   * The incremental path: the base stays as it is, and the new delta holds every live hash the base
+   * lacks (from the previous delta, else from the cache). Dead hashes stay in the base; readers skip a
+   * hash without live chunk documents. Empty when the base must be rebuilt instead: its hash list is
+   * missing (an index from before deltas) or unreadable, or the {@link CompactionPolicy} says so.
+   */
+  private Optional<VectorFiles> extendDelta(CommitInfo previous, KnownVectors known, Set<Long> live)
+      throws IOException, IndexException {
+    Path dir = repo.indexDir();
+    Path hashesFile = dir.resolve(BaseHashes.fileNameFor(previous.vectorsFile()));
+    if (!Files.isRegularFile(dir.resolve(previous.vectorsFile())) || !Files.isRegularFile(hashesFile)) {
+      return Optional.empty();
+    }
+    BaseHashes base;
+    try {
+      base = BaseHashes.read(hashesFile);
+    } catch (IOException e) {
+      return Optional.empty(); // rebuilding writes a good one
+    }
+    List<Long> added = new ArrayList<>();
+    int liveInBase = 0;
+    for (Long hash : live) {
+      if (base.contains(hash)) {
+        liveInBase++;
+      } else {
+        added.add(hash);
+      }
+    }
+    if (compaction.rebuildsBase(base.size(), added.size(), base.size() - liveInBase)) {
+      return Optional.empty();
+    }
+    if (added.isEmpty()) {
+      return Optional.of(new VectorFiles(previous.vectorsFile(), Optional.empty()));
+    }
+    DeltaVectors previousDelta = known.previousDelta();
+    if (added.size() == previousDelta.size() && added.stream().allMatch(previousDelta::contains)) {
+      return Optional.of(new VectorFiles(previous.vectorsFile(), previous.deltaFile())); // nothing new to write
+    }
+    added.sort(null);
+    known.requireAll(added);
+    DeltaVectors delta = DeltaVectors.of(model.dimension(), added, known::get);
+    String deltaFile = freshName(DELTA_PREFIX, ".vec");
+    writeAndRename(deltaFile, delta::write);
+    return Optional.of(new VectorFiles(previous.vectorsFile(), Optional.of(deltaFile)));
+  }
+
+  /**
+   * Compaction, and the first build: the previous base (or a new graph) with its dead hashes removed and
+   * every other live hash added, saved under a new name with its hash list, and no delta.
+   */
+  private VectorFiles rebuildBase(Optional<CommitInfo> previous, KnownVectors known, Set<Long> live)
+      throws IOException, IndexException {
     VectorStore store = null;
     if (previous.isPresent()) {
       Path old = repo.indexDir().resolve(previous.get().vectorsFile());
@@ -214,39 +325,98 @@ public final class Indexer {
     List<Long> missing = new ArrayList<>();
     for (Long hash : live) {
       if (!store.contains(hash)) {
-        if (!cache.contains(hash)) {
-          throw new IndexException("internal error: chunk " + Long.toHexString(hash) + " has no embedding");
-        }
         missing.add(hash);
       }
     }
-    store.addAll(missing, cache::get);
+    known.requireAll(missing);
+    store.addAll(missing, known::get);
 
-    String vectorsFile = "vectors-" + System.currentTimeMillis() + ".hnsw";
-    Path tmp = repo.indexDir().resolve(vectorsFile + ".tmp");
-    boolean saved = false;
+    String vectorsFile = freshName(BASE_PREFIX, ".hnsw");
+    writeAndRename(vectorsFile, store::save);
+    writeAndRename(BaseHashes.fileNameFor(vectorsFile), BaseHashes.of(store.hashes())::write);
+    return new VectorFiles(vectorsFile, Optional.empty());
+  }
+
+  private DeltaVectors previousDelta(Optional<CommitInfo> previous) throws IOException {
+    if (previous.isEmpty() || previous.get().deltaFile().isEmpty()) {
+      return DeltaVectors.empty(model.dimension());
+    }
+    Path file = repo.indexDir().resolve(previous.get().deltaFile().get());
     try {
-      store.save(tmp);
-      Files.move(tmp, repo.indexDir().resolve(vectorsFile), StandardCopyOption.ATOMIC_MOVE);
-      saved = true;
+      return DeltaVectors.read(file);
+    } catch (IOException e) {
+      // Its live vectors are in the embedding cache too (compaction keeps every live hash there).
+      return DeltaVectors.empty(model.dimension());
+    }
+  }
+
+  /**
+   * Deletes every vector file the new commit does not name: the previous base, its hash list and delta
+   * once replaced, files of runs that died before their commit, and {@code .tmp} files (no other writer
+   * can be making one: this runs under Lucene's write lock). A file that cannot be deleted now (open
+   * elsewhere, on a system that forbids that) is left for the next commit.
+   */
+  private void removeUnusedVectorFiles(CommitInfo current) {
+    Set<String> keep = new HashSet<>();
+    keep.add(current.vectorsFile());
+    keep.add(BaseHashes.fileNameFor(current.vectorsFile()));
+    current.deltaFile().ifPresent(keep::add);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(repo.indexDir(),
+        p -> isVectorFile(p.getFileName().toString()))) {
+      for (Path p : stream) {
+        if (!keep.contains(p.getFileName().toString())) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            // left for the next commit; this one is already durable
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the same: the next commit lists the directory again
+    }
+  }
+
+  private static boolean isVectorFile(String name) {
+    return name.startsWith(BASE_PREFIX) || name.startsWith(DELTA_PREFIX);
+  }
+
+  /** {@code prefix + millis + suffix}, never the name of an existing file (a previous commit's, say). */
+  private String freshName(String prefix, String suffix) {
+    long millis = System.currentTimeMillis();
+    while (true) {
+      String name = prefix + millis + suffix;
+      if (!Files.exists(repo.indexDir().resolve(name))
+          && !Files.exists(repo.indexDir().resolve(name + TMP_SUFFIX))) {
+        return name;
+      }
+      millis++;
+    }
+  }
+
+  /** Writes a file completely and forces it to disk. */
+  @FunctionalInterface
+  private interface FileWriter {
+    void write(Path file) throws IOException;
+  }
+
+  /**
+   * Writes {@code name} as {@code name.tmp}, forced to disk, then renames it atomically, so the name only
+   * ever denotes a complete file. Lucene's commit, which follows, syncs the directory, which makes the
+   * rename durable before the commit that names the file.
+   */
+  private void writeAndRename(String name, FileWriter writer) throws IOException {
+    Path tmp = repo.indexDir().resolve(name + TMP_SUFFIX);
+    boolean done = false;
+    try {
+      writer.write(tmp);
+      Files.move(tmp, repo.indexDir().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      done = true;
     } finally {
-      if (!saved) {
+      if (!done) {
         deleteQuietly(tmp); // on a full disk, the space it holds is what the next run needs
       }
     }
-    CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorsFile, Instant.now(), files, chunks,
-        Version.CIDX);
-    writer.setLiveCommitData(info.toUserData().entrySet());
-    writer.commit();
-    // The commit is in place: from here on, a failure only leaves files the next commit removes or
-    // rewrites, so it must not turn a successful run into a failed one.
-    try {
-      removeUnusedVectorFiles(vectorsFile);
-      cache.compact(live);
-    } catch (IOException e) {
-      LOG.warning("committed, but cleaning up after the commit failed (the next run retries): " + e);
-    }
-    return info;
   }
 
   private static void deleteQuietly(Path file) {
@@ -254,16 +424,6 @@ public final class Indexer {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // a leftover is removed by the next successful commit
-    }
-  }
-
-  private void removeUnusedVectorFiles(String current) throws IOException {
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(repo.indexDir(), "vectors-*")) {
-      for (Path p : stream) {
-        if (!p.getFileName().toString().equals(current)) {
-          Files.deleteIfExists(p);
-        }
-      }
     }
   }
 

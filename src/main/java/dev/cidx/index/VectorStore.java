@@ -8,6 +8,7 @@ import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInput;
@@ -66,11 +67,27 @@ public final class VectorStore {
   }
 
   public static VectorStore load(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      return load(channel, file.getFileName().toString());
+    }
+  }
+
+  /**
+   * Reads the whole graph from an open file, from its start; the caller closes {@code channel}. A reader
+   * that opened the file earlier can still load it after a newer commit has deleted its name.
+   */
+  static VectorStore load(FileChannel channel, String name) throws IOException {
+    // hnswlib closes the stream it reads; the channel belongs to the caller, so closing stops here.
+    InputStream in = new FilterInputStream(
+        new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16)) {
+      @Override
+      public void close() {}
+    };
+    try {
       HnswIndex<Long, float[], Vector, Float> graph = HnswIndex.load(in, VectorStore.class.getClassLoader());
       return new VectorStore(graph);
     } catch (RuntimeException e) {
-      throw new IOException("unreadable vector file " + file.getFileName() + ": " + e.getMessage(), e);
+      throw new IOException("unreadable vector file " + name + ": " + e.getMessage(), e);
     }
   }
 

@@ -4,10 +4,13 @@
  * hashes, and the Lucene and HNSW storage of a committed index ({@link dev.cidx.index.IndexSnapshot}).
  *
  * <p>{@link dev.cidx.index.Indexer} is the one writer. A commit is a single Lucene commit whose user data
- * ({@link dev.cidx.index.CommitInfo}) names the HNSW vector file written just before it, so readers see
- * both indexes change together and a crash leaves the previous pair intact. Embeddings are cached by
- * chunk content hash in an append-only file, which makes re-runs incremental and interrupted runs
- * resumable.
+ * ({@link dev.cidx.index.CommitInfo}) names the vector files written just before it: an HNSW base and,
+ * optionally, a small {@link dev.cidx.index.DeltaVectors} file of the vectors added since the base was
+ * built. Readers see both indexes change together and a crash leaves the previous set intact. An
+ * incremental commit writes only a new delta (its cost follows the change); the base is rebuilt when
+ * {@code CompactionPolicy} says the delta or the base's dead entries have grown too large. Embeddings
+ * are cached by chunk content hash in an append-only file, which makes re-runs incremental and
+ * interrupted runs resumable.
  *
  * <p>May import: {@code dev.cidx.config}, {@code dev.cidx.embed}, Lucene, hnswlib and JGit (only for
  * {@code .gitignore} matching where git itself cannot list files), and {@code dev.cidx.protocol} for

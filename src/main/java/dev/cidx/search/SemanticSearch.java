@@ -2,6 +2,7 @@ package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
 import dev.cidx.index.ChunkFields;
+import dev.cidx.index.DeltaVectors;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.index.VectorStore;
 import dev.cidx.protocol.QueryRequest;
@@ -18,12 +19,17 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.FixedBitSet;
 
 /**
- * Nearest chunks by meaning. The HNSW graph holds one vector per distinct chunk text; each vector found
- * expands to the chunk documents that share it.
+ * Nearest chunks by meaning. The vectors hold one entry per distinct chunk text; each vector found
+ * expands to the chunk documents that share it. A commit's vectors come in two parts (see {@link
+ * IndexSnapshot}): the HNSW base, searched through its graph, and a small delta of vectors added since
+ * the base was built, scanned exactly. The two are disjoint, so their best matches merge by similarity.
+ * The base may still hold vectors of chunks changed or deleted since it was built; those have no live
+ * documents and expand to nothing.
  *
  * <p>Filters are applied inside the search, never to a truncated top-k: the filter's Lucene query marks
- * the allowed documents; when few are allowed an exact scan of their vectors is both faster and exact,
- * otherwise the graph search widens until it has enough allowed chunks or has seen the whole graph.
+ * the allowed documents; when few are allowed an exact scan of their vectors (from whichever part holds
+ * each) is both faster and exact, otherwise the graph search widens until it has enough allowed chunks or
+ * has seen the whole graph, and the delta scan keeps only allowed chunks.
  */
 final class SemanticSearch {
   /** Below this many allowed chunks, scoring them all (a few ms) beats widening the graph search. */
@@ -40,6 +46,9 @@ final class SemanticSearch {
   /** A chunk document and its cosine similarity to the query. */
   record Match(int doc, float similarity) {}
 
+  /** Best first; a stable sort keeps the order of equal matches (a graph's before a delta's). */
+  private static final Comparator<Match> BEST_FIRST = Comparator.comparingDouble(Match::similarity).reversed();
+
   List<Match> search(QueryRequest request, Query filter, int n) throws SearchException {
     float[] query = embedder.embedQuery(request.query());
     Optional<FixedBitSet> allowed = allowedDocs(filter);
@@ -50,18 +59,32 @@ final class SemanticSearch {
       throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
           "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
     }
+    DeltaVectors delta = snapshot.deltaVectors();
     if (allowed.isPresent() && allowed.get().cardinality() <= EXACT_SCAN_LIMIT) {
-      return exact(vectors, query, allowed.get(), n);
+      return exact(vectors, delta, query, allowed.get(), n);
     }
-    return graph(vectors, query, allowed.orElse(null), n, request.accuracy().ef());
+    List<Match> found = graph(vectors, delta, query, allowed.orElse(null), n, request.accuracy().ef());
+    if (delta.size() == 0) {
+      return found;
+    }
+    List<Match> merged = new ArrayList<>(found);
+    merged.addAll(scan(delta, query, allowed.orElse(null), n));
+    merged.sort(BEST_FIRST);
+    return merged.size() > n ? merged.subList(0, n) : merged;
   }
 
-  private List<Match> graph(VectorStore vectors, float[] query, FixedBitSet allowed, int n, int ef) {
-    int k = Math.max(n, 10);
+  private List<Match> graph(VectorStore vectors, DeltaVectors delta, float[] query, FixedBitSet allowed, int n,
+      int ef) {
+    // The graph explores ef candidates whatever k is, so asking for up to ef of them costs nothing more and
+    // leaves spares for entries that expand to no allowed chunk (dead ones, filtered ones) before widening.
+    int k = Math.max(Math.max(n, 10), ef);
     while (true) {
       List<VectorStore.Neighbor> neighbors = vectors.nearest(query, k, ef);
       List<Match> out = new ArrayList<>(n);
       for (VectorStore.Neighbor nb : neighbors) {
+        if (delta.contains(nb.hash())) {
+          continue; // never the case for a base the indexer wrote; the delta's copy is the one scanned
+        }
         for (int doc : snapshot.docsWithHash(nb.hash())) {
           if (allowed == null || allowed.get(doc)) {
             out.add(new Match(doc, nb.similarity()));
@@ -78,11 +101,35 @@ final class SemanticSearch {
     }
   }
 
-  private List<Match> exact(VectorStore vectors, float[] query, FixedBitSet allowed, int n) {
+  /** Every delta vector that has allowed chunks, scored exactly: the best {@code n} chunks. */
+  private List<Match> scan(DeltaVectors delta, float[] query, FixedBitSet allowed, int n) {
+    List<Match> all = new ArrayList<>();
+    for (int row = 0; row < delta.size(); row++) {
+      float similarity = Float.NaN;
+      for (int doc : snapshot.docsWithHash(delta.hash(row))) {
+        if (allowed == null || allowed.get(doc)) {
+          if (Float.isNaN(similarity)) {
+            similarity = delta.similarity(row, query);
+          }
+          all.add(new Match(doc, similarity));
+        }
+      }
+    }
+    all.sort(BEST_FIRST);
+    return all.size() > n ? all.subList(0, n) : all;
+  }
+
+  private List<Match> exact(VectorStore vectors, DeltaVectors delta, float[] query, FixedBitSet allowed, int n) {
     List<Match> all = new ArrayList<>();
     for (int doc = allowed.nextSetBit(0); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
         doc = doc + 1 < allowed.length() ? allowed.nextSetBit(doc + 1) : org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
-      Optional<float[]> v = vectors.vector(snapshot.hashOf(doc));
+      long hash = snapshot.hashOf(doc);
+      int row = delta.row(hash);
+      if (row >= 0) {
+        all.add(new Match(doc, delta.similarity(row, query)));
+        continue;
+      }
+      Optional<float[]> v = vectors.vector(hash);
       if (v.isPresent()) {
         all.add(new Match(doc, VectorStore.similarity(query, v.get())));
       }

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code target/embed-test-cache} rather than the developer's {@code ~/.cache/cidx}. The embedders are
  * never closed: tests that close one open their own.
  */
-final class TestModels {
+public final class TestModels {
   static final Path CACHE_DIR = Path.of("target", "embed-test-cache").toAbsolutePath();
 
   static {
@@ -22,7 +22,7 @@ final class TestModels {
 
   private TestModels() {}
 
-  static synchronized OnnxEmbedder shared(EmbeddingModel model) {
+  public static synchronized OnnxEmbedder shared(EmbeddingModel model) {
     return LOADED.computeIfAbsent(model, OnnxEmbedder::open);
   }
 
