@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -135,6 +136,83 @@ class IndexerTest {
 
   private static Set<Long> liveHashes(IndexSnapshot snapshot) throws IOException {
     return Indexer.liveHashes((DirectoryReader) snapshot.searcher().getIndexReader());
+  }
+
+  // ---- runs limited to some paths (a watch, notify)
+
+  private IndexRun indexPaths(String... paths) throws Exception {
+    return new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT)
+        .run(IndexScope.of(List.of(paths)), IndexProgress.NONE, () -> false);
+  }
+
+  private Set<String> indexedPaths() throws IOException {
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      return new TreeSet<>(snapshot.paths());
+    }
+  }
+
+  @Test
+  void aScopedRun_looksOnlyAtItsPaths() throws Exception {
+    index(CompactionPolicy.DEFAULT);
+    write("src/Sorter.java", javaClass("Sorter", "sorts a list of strings by length with merge sort"));
+    write("src/Mailer.java", javaClass("Mailer", "sends a text message to a phone number"));
+    write("src/New.java", javaClass("New", "draws a bar chart of monthly sales"));
+    Set<Long> mailerBefore;
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      mailerBefore = hashesOf(snapshot, "src/Mailer.java");
+    }
+
+    IndexRun run = indexPaths("src/Sorter.java", "src/New.java");
+
+    assertThat(run.committed()).isTrue();
+    assertThat(run.filesScanned()).isEqualTo(2);
+    assertThat(run.filesIndexed()).isEqualTo(2);
+    assertThat(run.filesChanged()).isEqualTo(1); // Sorter; New is added
+    assertThat(run.chunksEmbedded()).isEqualTo(2);
+    assertThat(run.chunksTotal()).isEqualTo(13);
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      assertThat(hashesOf(snapshot, "src/Mailer.java")).as("outside the scope: untouched")
+          .isEqualTo(mailerBefore);
+      assertThat(snapshot.paths()).contains("src/New.java");
+    }
+    // The next full run finds the change the scoped one did not look at.
+    IndexRun full = index(CompactionPolicy.DEFAULT);
+    assertThat(full.filesIndexed()).isEqualTo(1);
+  }
+
+  @Test
+  void aScopedRun_removesDeletedFiles_andEverythingBelowADeletedDirectory() throws Exception {
+    write("src/util/Strings.java", javaClass("Strings", "pads a string on the left with spaces"));
+    write("src/util/deep/Numbers.java", javaClass("Numbers", "rounds a number to two decimal places"));
+    index(CompactionPolicy.DEFAULT);
+    Files.delete(root.resolve("src/Matrix.java"));
+    Files.delete(root.resolve("src/util/deep/Numbers.java"));
+    Files.delete(root.resolve("src/util/deep"));
+    Files.delete(root.resolve("src/util/Strings.java"));
+    Files.delete(root.resolve("src/util"));
+
+    IndexRun run = indexPaths("src/Matrix.java", "src/util");
+
+    assertThat(run.filesDeleted()).isEqualTo(3);
+    assertThat(indexedPaths()).doesNotContain("src/Matrix.java", "src/util/Strings.java", "src/util/deep/Numbers.java")
+        .hasSize(11);
+  }
+
+  @Test
+  void aScopedRun_withNothingChanged_commitsNothing() throws Exception {
+    index(CompactionPolicy.DEFAULT);
+    CommitInfo before = commit();
+    IndexRun run = indexPaths("src/Sorter.java", "src/gone.java", "no/such/dir");
+    assertThat(run.committed()).isFalse();
+    assertThat(run.filesIndexed()).isZero();
+    assertThat(commit().indexedAt()).isEqualTo(before.indexedAt());
+  }
+
+  @Test
+  void aScopedRun_withoutAnIndex_indexesTheWholeRepository() throws Exception {
+    IndexRun run = indexPaths("src/Sorter.java");
+    assertThat(run.committed()).isTrue();
+    assertThat(indexedPaths()).hasSize(12);
   }
 
   @Test
