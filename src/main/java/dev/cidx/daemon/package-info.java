@@ -57,6 +57,11 @@
  * client is gone, and when none is left the run is cancelled and rolls back. The request stays in flight
  * until the run has ended, so the daemon is busy (never idle-expired) while it writes.
  *
+ * <p><b>Watching.</b> {@code watch_start} and {@code notify} feed one {@link dev.cidx.watch.UpdateQueue}
+ * ({@link dev.cidx.daemon.DaemonWatch}) whose debounced updates, each limited to the changed paths, run
+ * on the same writer thread after any {@code index} run. A watch keeps the daemon busy; it ends with
+ * {@code watch_stop} or the daemon.
+ *
  * <h2>Rejected designs</h2>
  * <ul>
  *   <li><i>Binding the socket as the lock</i> (the original design): a socket file outlives a crashed
@@ -77,10 +82,11 @@
  * </ul>
  *
  * <h2>Dependencies and threads</h2>
- * May import {@code search}, {@code index}, {@code embed}, {@code protocol}, {@code config}, jsonrpc4j and
+ * May import {@code search}, {@code watch}, {@code index}, {@code embed}, {@code protocol}, {@code config}, jsonrpc4j and
  * Jackson; never {@code cli} or {@code client}. The forwarded command tree reaches it as a
  * {@link dev.cidx.daemon.CommandRunner}. Threads: an accept thread, one pool thread per connection, one
- * scheduler thread (expiry check, config poll, idle-connection reaper), a model-loading thread and an
- * indexing thread; each class says which lock guards what.
+ * scheduler thread (expiry check, config poll, idle-connection reaper), a model-loading thread, an
+ * indexing thread, and while watching a watch thread and an update thread; each class says which lock
+ * guards what.
  */
 package dev.cidx.daemon;

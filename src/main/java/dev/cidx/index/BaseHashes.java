@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -52,35 +53,27 @@ final class BaseHashes {
   }
 
   static BaseHashes read(Path file) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = in.size();
-      if (size < HEADER_BYTES || size > Integer.MAX_VALUE) {
-        throw damaged(file, "its size (" + size + " bytes) cannot hold a hash list");
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-      while (buf.hasRemaining()) {
-        if (in.read(buf, buf.position()) < 0) {
-          throw damaged(file, "it ended early");
-        }
-      }
-      buf.flip();
-      byte[] magic = new byte[MAGIC.length];
-      buf.get(magic);
-      int version = buf.getInt();
-      int count = buf.getInt();
-      if (!Arrays.equals(magic, MAGIC) || version != VERSION || count < 0
-          || size != HEADER_BYTES + (long) count * Long.BYTES) {
-        throw damaged(file, "its header does not match its size (" + size + " bytes)");
-      }
-      long[] sorted = new long[count];
-      buf.asLongBuffer().get(sorted);
-      for (int i = 1; i < count; i++) {
-        if (sorted[i - 1] >= sorted[i]) {
-          throw damaged(file, "its hashes are not in ascending order");
-        }
-      }
-      return new BaseHashes(sorted);
+    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    long size = buf.remaining();
+    if (size < HEADER_BYTES) {
+      throw damaged(file, "its size (" + size + " bytes) cannot hold a hash list");
     }
+    byte[] magic = new byte[MAGIC.length];
+    buf.get(magic);
+    int version = buf.getInt();
+    int count = buf.getInt();
+    if (!Arrays.equals(magic, MAGIC) || version != VERSION || count < 0
+        || size != HEADER_BYTES + (long) count * Long.BYTES) {
+      throw damaged(file, "its header does not match its size (" + size + " bytes)");
+    }
+    long[] sorted = new long[count];
+    buf.asLongBuffer().get(sorted);
+    for (int i = 1; i < count; i++) {
+      if (sorted[i - 1] >= sorted[i]) {
+        throw damaged(file, "its hashes are not in ascending order");
+      }
+    }
+    return new BaseHashes(sorted);
   }
 
   /** Writes the list to {@code file} and forces it to disk; the caller renames it into place. */

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -74,52 +75,44 @@ public final class DeltaVectors {
   }
 
   static DeltaVectors read(Path file) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = in.size();
-      if (size < HEADER_BYTES || size > Integer.MAX_VALUE) {
-        throw damaged(file, "its size (" + size + " bytes) cannot hold a delta");
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-      while (buf.hasRemaining()) {
-        if (in.read(buf, buf.position()) < 0) {
-          throw damaged(file, "it ended early");
-        }
-      }
-      buf.flip();
-      byte[] magic = new byte[MAGIC.length];
-      buf.get(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw damaged(file, "it is not a delta file");
-      }
-      int version = buf.getInt();
-      if (version != VERSION) {
-        throw damaged(file, "its version (" + version + ") is not " + VERSION);
-      }
-      int dimension = buf.getInt();
-      int count = buf.getInt();
-      if (dimension <= 0 || count < 0) {
-        throw damaged(file, "its header (dimension " + dimension + ", count " + count + ") is invalid");
-      }
-      long recordBytes = Long.BYTES + (long) dimension * Float.BYTES;
-      if (size != HEADER_BYTES + count * recordBytes) {
-        throw damaged(file, "its size (" + size + " bytes) does not match " + count + " vectors of dimension "
-            + dimension);
-      }
-      long[] hashes = new long[count];
-      float[] vectors = new float[count * dimension];
-      // One float view of the whole file: every record's floats start on a multiple of four bytes, so each
-      // record is one bulk get at a computed position instead of a view per record.
-      FloatBuffer floats = buf.position(0).asFloatBuffer();
-      for (int i = 0; i < count; i++) {
-        int at = (int) (HEADER_BYTES + i * recordBytes);
-        hashes[i] = buf.getLong(at);
-        floats.position((at + Long.BYTES) / Float.BYTES).get(vectors, i * dimension, dimension);
-      }
-      try {
-        return new DeltaVectors(dimension, hashes, vectors);
-      } catch (IllegalArgumentException e) {
-        throw damaged(file, e.getMessage());
-      }
+    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    long size = buf.remaining();
+    if (size < HEADER_BYTES) {
+      throw damaged(file, "its size (" + size + " bytes) cannot hold a delta");
+    }
+    byte[] magic = new byte[MAGIC.length];
+    buf.get(magic);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw damaged(file, "it is not a delta file");
+    }
+    int version = buf.getInt();
+    if (version != VERSION) {
+      throw damaged(file, "its version (" + version + ") is not " + VERSION);
+    }
+    int dimension = buf.getInt();
+    int count = buf.getInt();
+    if (dimension <= 0 || count < 0) {
+      throw damaged(file, "its header (dimension " + dimension + ", count " + count + ") is invalid");
+    }
+    long recordBytes = Long.BYTES + (long) dimension * Float.BYTES;
+    if (size != HEADER_BYTES + count * recordBytes) {
+      throw damaged(file, "its size (" + size + " bytes) does not match " + count + " vectors of dimension "
+          + dimension);
+    }
+    long[] hashes = new long[count];
+    float[] vectors = new float[count * dimension];
+    // One float view of the whole file: every record's floats start on a multiple of four bytes, so each
+    // record is one bulk get at a computed position instead of a view per record.
+    FloatBuffer floats = buf.position(0).asFloatBuffer();
+    for (int i = 0; i < count; i++) {
+      int at = (int) (HEADER_BYTES + i * recordBytes);
+      hashes[i] = buf.getLong(at);
+      floats.position((at + Long.BYTES) / Float.BYTES).get(vectors, i * dimension, dimension);
+    }
+    try {
+      return new DeltaVectors(dimension, hashes, vectors);
+    } catch (IllegalArgumentException e) {
+      throw damaged(file, e.getMessage());
     }
   }
 
