@@ -147,9 +147,13 @@ final class DaemonWatch implements AutoCloseable {
     }
   }
 
-  /** Whether a watch runs, or an update waits or runs: the daemon is busy, not idle. */
+  /**
+   * Whether a watch or an update runs: the daemon is busy, not idle. An update that only waits (for its
+   * debounce, or to be retried after a failure) does not keep the daemon alive: one that keeps failing
+   * would otherwise keep it up for ever.
+   */
   synchronized boolean busy() {
-    return watcher != null || !queue.idle();
+    return watcher != null || queue.updating();
   }
 
   /** True when no update waits or runs (tests and benchmarks wait for this). */

@@ -96,7 +96,11 @@ public final class FileScanner {
       candidates = listed.get();
     } else {
       candidates = new ArrayList<>();
+      Path realRoot = root.toRealPath();
       for (String path : wanted) {
+        if (!insideRoot(realRoot, path)) {
+          continue; // through a link to elsewhere, which the walk of a full scan never follows
+        }
         if (Files.isDirectory(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
           if (watchesDirectory(path)) {
             candidates.addAll(walk(path));
@@ -112,6 +116,16 @@ public final class FileScanner {
     }
     files.sort(Comparator.comparing(SourceFile::path));
     return files;
+  }
+
+  /** Whether an existing path, links on the way resolved, is under the root; false when it is gone. */
+  private boolean insideRoot(Path realRoot, String path) {
+    try {
+      Path real = root.resolve(path).toRealPath();
+      return real.startsWith(realRoot);
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /**

@@ -145,21 +145,23 @@ public final class TreeWatcher implements AutoCloseable {
     String directory = directories.get(key);
     Set<String> changed = new TreeSet<>();
     boolean everything = false;
-    boolean ignoreRulesChanged = false;
+    boolean rescan = false;
     for (WatchEvent<?> event : key.pollEvents()) {
       if (event.kind() == StandardWatchEventKinds.OVERFLOW || directory == null) {
+        // Events were lost, perhaps those of new directories: walk again as well as index everything.
         everything = true;
+        rescan = true;
         continue;
       }
       String name = event.context().toString();
       String path = directory.isEmpty() ? name : directory + "/" + name;
       if (name.equals(IGNORE_FILE)) {
         everything = true;
-        ignoreRulesChanged = true;
+        rescan = true;
       } else if (watched.contains(path) || Files.isDirectory(root.resolve(path), LinkOption.NOFOLLOW_LINKS)) {
         // A directory's own MODIFY says nothing about its files: those have their own events.
         if (event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-          watched.removeIf(d -> d.equals(path) || d.startsWith(path + "/"));
+          forget(path);
           changed.add(path);
         } else if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && register(path)) {
           changed.add(path);
@@ -171,14 +173,30 @@ public final class TreeWatcher implements AutoCloseable {
     if (!key.reset()) {
       directories.remove(key); // its directory is gone; the parent reported the delete
     }
-    if (ignoreRulesChanged) {
-      register(""); // directories the new rules no longer ignore; already watched ones are kept as they are
+    if (rescan) {
+      register(""); // directories the new rules no longer ignore, or lost; watched ones keep their keys
     }
     if (everything) {
       listener.changed(IndexScope.ALL);
     } else if (!changed.isEmpty()) {
       listener.changed(IndexScope.of(changed));
     }
+  }
+
+  /**
+   * Stops watching a directory that was deleted or moved away, and everything below it: a moved
+   * directory's watch would otherwise follow it and report its changes under the old path.
+   */
+  private void forget(String path) {
+    watched.removeIf(d -> d.equals(path) || d.startsWith(path + "/"));
+    directories.entrySet().removeIf(e -> {
+      String d = e.getValue();
+      if (d.equals(path) || d.startsWith(path + "/")) {
+        e.getKey().cancel();
+        return true;
+      }
+      return false;
+    });
   }
 
   /** Registers a new directory's tree; false when the rules skip it or it is gone again. */
@@ -213,7 +231,11 @@ public final class TreeWatcher implements AutoCloseable {
         } catch (NoSuchFileException gone) {
           return FileVisitResult.SKIP_SUBTREE;
         } catch (IOException e) {
-          throw new IOException(describe(dir, e), e);
+          if (path.equals(directory)) {
+            throw new IOException(describe(dir, e), e);
+          }
+          listener.failed(describe(dir, e)); // the rest of the tree is still watched
+          return FileVisitResult.SKIP_SUBTREE;
         }
         directories.put(key, path);
         watched.add(path);

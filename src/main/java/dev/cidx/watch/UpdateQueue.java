@@ -99,6 +99,11 @@ public final class UpdateQueue implements AutoCloseable {
         updates, failures, lastUpdateAt, lastRun, lastError);
   }
 
+  /** True while an update runs. */
+  public synchronized boolean updating() {
+    return updating;
+  }
+
   /** True when nothing waits and no update runs. */
   public synchronized boolean idle() {
     return pending == null && !updating;

@@ -328,6 +328,18 @@ class FileScannerTest {
   }
 
   @Test
+  void scanOfPaths_neverFollowsALinkOutOfTheRoot(@TempDir Path elsewhere) throws Exception {
+    Files.writeString(elsewhere.resolve("Secret.java"), "class Secret {}");
+    Files.createDirectories(elsewhere.resolve("sub"));
+    Files.writeString(elsewhere.resolve("sub/Deeper.java"), "class Deeper {}");
+    write("src/A.java", "x");
+    Files.createSymbolicLink(root.resolve("link"), elsewhere);
+    FileScanner scanner = new FileScanner(new RepoPaths(root), CidxConfig.defaults());
+    assertThat(scanner.scan(List.of("link/Secret.java", "link/sub", "link"))).isEmpty();
+    assertThat(scanner.scan(List.of("src/A.java"))).hasSize(1);
+  }
+
+  @Test
   void watchesDirectory_skipsExcludedAndIgnoredDirectories() throws Exception {
     writeScopedTree();
     FileScanner scanner = new FileScanner(new RepoPaths(root), CidxConfig.defaults());

@@ -83,6 +83,29 @@ class TreeWatcherTest {
   }
 
   @Test
+  void aMovedDirectory_isReportedUnderBothNames_andWatchedUnderItsNewOne() throws IOException {
+    Files.move(root.resolve("src/main"), root.resolve("src/moved"));
+    awaitReported("src/main");
+    awaitReported("src/moved");
+    reports.clear();
+    write("src/moved/D.java", "class D {}");
+    awaitReported("src/moved/D.java");
+    assertThat(reported()).noneMatch(p -> p.startsWith("src/main"));
+  }
+
+  @Test
+  void aDirectoryMovedOutOfTheTree_isNoLongerWatched(@TempDir Path elsewhere) throws IOException {
+    Path away = elsewhere.resolve("away");
+    Files.move(root.resolve("src/main"), away);
+    awaitReported("src/main");
+    reports.clear();
+    Files.writeString(away.resolve("Gone.java"), "class Gone {}");
+    write("src/Marker.java", "class Marker {}"); // reported after the other would have been
+    awaitReported("src/Marker.java");
+    assertThat(reported()).doesNotContain("src/main/Gone.java");
+  }
+
+  @Test
   void ignoresChangesInSkippedDirectories_andNamesThatCannotBeIndexed() throws IOException {
     write("web/node_modules/pkg/other.js", "x");
     write("generated/Gen2.java", "class Gen2 {}");
