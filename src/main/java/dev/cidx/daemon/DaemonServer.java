@@ -338,6 +338,10 @@ public final class DaemonServer {
     if (!old.embeddingModel().equals(next.embeddingModel())) {
       cache.clear("embedding_model changed to " + next.embeddingModel());
     }
+    if (!old.fileExtensions().equals(next.fileExtensions()) || !old.excludeDirs().equals(next.excludeDirs())
+        || !Objects.equals(old.maxFileSize(), next.maxFileSize())) {
+      watch.configChanged();
+    }
     if (!old.daemon().evictionCheckInterval().equals(next.daemon().evictionCheckInterval())) {
       EvictionTask e = eviction;
       if (e != null) {

@@ -98,6 +98,26 @@ final class DaemonWatch implements AutoCloseable {
     return new WatchStartResult(true, status());
   }
 
+  /**
+   * config.json changed: a running watch starts again with the new rules (extensions, exclude_dirs), and
+   * the index is brought up to date under them.
+   */
+  synchronized void configChanged() {
+    if (watcher == null) {
+      return;
+    }
+    Instant started = since;
+    watcher.close();
+    watcher = null;
+    try {
+      start(debounce);
+      since = started;
+      LOG.info("watch restarted with the new config.json");
+    } catch (RpcException e) {
+      LOG.warning("watch stopped: it cannot restart with the new config.json: " + e.getMessage());
+    }
+  }
+
   synchronized WatchStopResult stop() {
     if (watcher == null) {
       return new WatchStopResult(false, status());

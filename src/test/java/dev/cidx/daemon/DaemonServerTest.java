@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonClient;
 import dev.cidx.client.DaemonRpcException;
 import dev.cidx.client.DaemonUnavailableException;
+import dev.cidx.config.CidxConfig;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.TerminalInfo;
+import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.WatchParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
@@ -78,6 +81,29 @@ class DaemonServerTest {
 
   private static String request(int id, String method, String params) {
     return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}\n";
+  }
+
+  // --- watch
+
+  @Test
+  void watch_restartsWithTheNewRules_whenConfigJsonChanges() throws Exception {
+    Files.createDirectories(root.resolve("src/a"));
+    Files.createDirectories(root.resolve("gen/b"));
+    server = DaemonServer.builder(repo).cacheLoader(loader).clock(clock).configPollInterval(Duration.ofMillis(20))
+        .indexRunner((scope, embedder, progress, cancelled) -> new IndexRun(0, 0, 0, 0, 0, 0, 0, 0, false, false))
+        .build();
+    server.start();
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      JsonNode started = c.call(Methods.WATCH_START, new WatchParams(0.1), JsonNode.class, Duration.ofSeconds(10));
+      assertThat(started.path("watch").path("directories").asInt()).isEqualTo(5); // root, src, src/a, gen, gen/b
+      List<String> excludes = new java.util.ArrayList<>(CidxConfig.defaults().excludeDirs());
+      excludes.add("gen");
+      TestRepo.writeConfig(repo, new CidxConfig(null, null, null, excludes, null, null, DaemonSettings.DEFAULTS));
+      await().atMost(Duration.ofSeconds(10)).until(() -> c.call(Methods.STATUS, null, JsonNode.class,
+          Duration.ofSeconds(10)).path("watch").path("directories").asInt() == 3);
+      assertThat(c.call(Methods.STATUS, null, JsonNode.class, Duration.ofSeconds(10)).path("watch").path("active")
+          .asBoolean()).isTrue();
+    }
   }
 
   // --- handshake and basic methods
