@@ -201,11 +201,15 @@ class WatchIT {
         + "}\n";
   }
 
+  /** Waits until both searches find the change, and prints how long that took (each poll is a process). */
   private void awaitFound(String identifier, String meaning, String path) {
+    long t0 = System.nanoTime();
     await().atMost(SEEN_WITHIN).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       assertThat(fts(identifier)).contains(path);
       assertThat(semantic(meaning)).contains(path);
     });
+    System.out.printf("WatchIT timing: %s searchable in both indexes after %d ms%n", path,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   private String fts(String text) {
