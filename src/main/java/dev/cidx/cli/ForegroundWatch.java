@@ -150,10 +150,8 @@ final class ForegroundWatch {
       line.putAll(Json.MAPPER.convertValue(run.toResult(IndexResult.VIA_STANDALONE), Map.class));
       ctx.out().println(Json.writeLine(line));
     } else {
-      String what = scope.isWholeRepository() ? "the repository"
-          : scope.size() == 1 ? scope.paths().iterator().next() : scope.size() + " paths";
       ctx.out().printf(Locale.ROOT, "%s updated %s: %d files indexed, %d deleted, %d chunks embedded, %d reused (%.1f s)%n",
-          now(), what, run.filesIndexed(), run.filesDeleted(), run.chunksEmbedded(), run.chunksReused(), run.seconds());
+          now(), scope.describe(), run.filesIndexed(), run.filesDeleted(), run.chunksEmbedded(), run.chunksReused(), run.seconds());
     }
     ctx.out().flush();
   }

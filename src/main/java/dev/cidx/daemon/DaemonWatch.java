@@ -55,7 +55,7 @@ final class DaemonWatch implements AutoCloseable {
       @Override
       public void updated(IndexScope scope, IndexRun run) {
         if (run.committed()) {
-          LOG.info("updated " + describe(scope) + " in " + Math.round(run.seconds() * 1000) + " ms: "
+          LOG.info("updated " + scope.describe() + " in " + Math.round(run.seconds() * 1000) + " ms: "
               + run.filesIndexed() + " files indexed, " + run.filesDeleted() + " deleted, " + run.chunksEmbedded()
               + " chunks embedded, " + run.chunksReused() + " reused");
         }
@@ -63,7 +63,7 @@ final class DaemonWatch implements AutoCloseable {
 
       @Override
       public void failed(IndexScope scope, Exception e) {
-        LOG.warning("update of " + describe(scope) + " failed (retried): " + e.getMessage());
+        LOG.warning("update of " + scope.describe() + " failed (retried): " + e.getMessage());
       }
     });
   }
@@ -202,10 +202,5 @@ final class DaemonWatch implements AutoCloseable {
       watcher = null;
     }
     queue.close();
-  }
-
-  private static String describe(IndexScope scope) {
-    return scope.isWholeRepository() ? "the repository" : scope.size() == 1 ? scope.paths().iterator().next()
-        : scope.size() + " paths";
   }
 }

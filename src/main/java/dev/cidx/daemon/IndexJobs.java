@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -159,10 +161,10 @@ final class IndexJobs implements AutoCloseable {
    * the daemon's watch and {@code notify} updates. No client follows it; {@code cancelled} stops it.
    */
   IndexRun update(IndexScope scope, BooleanSupplier cancelled) throws Exception {
-    java.util.concurrent.Future<IndexRun> update;
+    Future<IndexRun> update;
     try {
       update = thread.submit(() -> runWithModel(scope, IndexProgress.NONE, cancelled));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       throw new IndexException("the daemon is stopping", e);
     }
     try {

@@ -70,13 +70,7 @@ public final class FileScanner {
   public List<SourceFile> scan() throws IOException {
     Optional<List<String>> listed = git.list();
     inGitWorkTree = listed.isPresent();
-    List<String> candidates = listed.isPresent() ? listed.get() : walk();
-    List<SourceFile> files = new ArrayList<>(candidates.size());
-    for (String path : new HashSet<>(candidates)) { // git lists a conflicted path once per stage
-      inspect(path).ifPresent(files::add);
-    }
-    files.sort(Comparator.comparing(SourceFile::path));
-    return files;
+    return inspectAll(listed.isPresent() ? listed.get() : walk());
   }
 
   /**
@@ -110,8 +104,13 @@ public final class FileScanner {
         }
       }
     }
+    return inspectAll(candidates);
+  }
+
+  /** The candidates that pass every check but the ignore rules, once each, sorted by path. */
+  private List<SourceFile> inspectAll(List<String> candidates) {
     List<SourceFile> files = new ArrayList<>(candidates.size());
-    for (String path : new HashSet<>(candidates)) {
+    for (String path : new HashSet<>(candidates)) { // git lists a conflicted path once per stage
       inspect(path).ifPresent(files::add);
     }
     files.sort(Comparator.comparing(SourceFile::path));

@@ -63,6 +63,11 @@ public record IndexScope(boolean rebuild, Set<String> paths) {
     return paths == null ? 0 : paths.size();
   }
 
+  /** For messages: "the repository", the one path, or "N paths". */
+  public String describe() {
+    return paths == null ? "the repository" : paths.size() == 1 ? paths.iterator().next() : paths.size() + " paths";
+  }
+
   /** Whether a file at {@code path} is inside this scope: one of its paths, or below one. */
   public boolean covers(String path) {
     if (paths == null) {

@@ -229,7 +229,9 @@ public final class FreshnessBench {
     if (System.nanoTime() - since > Duration.ofMinutes(5).toNanos()) {
       throw new IllegalStateException("not searchable after 5 minutes");
     }
-    Thread.sleep(20); // a benchmark polling a real daemon, not a test
+    // A benchmark main, not a test: its documented classpath (target/lib) has no Awaitility, and it times
+    // a real daemon, so it polls at a fixed 20 ms rather than hammering the socket.
+    Thread.sleep(20);
   }
 
   private static void awaitSettled(DaemonClient client) throws Exception {
