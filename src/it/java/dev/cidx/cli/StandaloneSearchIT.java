@@ -160,6 +160,33 @@ class StandaloneSearchIT {
   }
 
   @Test
+  void fullText_requiresEveryWord_andAnyLoosensIt() throws IOException {
+    Run every = cidx(repo, "query", "--fts", "retry frobnicate", "--json");
+    assertThat(every.exit()).as("no chunk holds 'frobnicate'").isEqualTo(1);
+    assertThat(every.paths()).isEmpty();
+
+    Run any = cidx(repo, "query", "--fts", "--any", "retry frobnicate", "--json");
+    assertThat(any.exit()).isZero();
+    assertThat(any.paths()).anyMatch(p -> p.endsWith("RetryPolicy.java"));
+
+    Run hybrid = cidx(repo, "query", "retry frobnicate", "--json");
+    assertThat(hybrid.exit()).as("hybrid's full-text half matches any word").isZero();
+  }
+
+  @Test
+  void pathFilterThatMatchesNothing_saysSoWithTheLikelyPattern() throws IOException {
+    Run r = cidx(repo, "query", "--fts", "upload", "--path-filter", "*/upload/*", "--json");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("cidx: --path-filter '*/upload/*' matches no indexed file; "
+        + "did you mean '**/upload/**'? (* stops at /, ** crosses directories)");
+    assertThat(r.json().get("warnings").get(0).asText()).startsWith("--path-filter '*/upload/*'");
+
+    Run meant = cidx(repo, "query", "--fts", "upload", "--path-filter", "**/upload/**", "--json");
+    assertThat(meant.exit()).isZero();
+    assertThat(meant.err()).isEmpty();
+  }
+
+  @Test
   void badInput_getsOneLineAndExitTwo() {
     Run regex = cidx(repo, "query", "--fts", "--regex", "parse(");
     assertThat(regex.exit()).isEqualTo(2);

@@ -33,8 +33,13 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--semantic", description = "Search by meaning only.")
   boolean semantic;
 
-  @Option(names = "--fts", description = "Search exact words and identifiers only (Lucene, BM25).")
+  @Option(names = "--fts", description = {"Search exact words and identifiers only (Lucene, BM25): every word must",
+      "match, as its exact token or, for an identifier, all its parts in one chunk."})
   boolean fts;
+
+  @Option(names = "--any", description = {"Full-text: any word may match (ranked by how many and how rare). Hybrid's",
+      "full-text half always works this way, because fusion needs partial matches."})
+  boolean any;
 
   @Option(names = {"-l", "--limit"}, paramLabel = "N", defaultValue = "10", description = "Results to show (default ${DEFAULT-VALUE}).")
   int limit;
@@ -97,6 +102,7 @@ final class QueryCommand implements Callable<Integer> {
     } catch (SearchException e) {
       throw new UserError(e.getMessage(), e);
     }
+    result.warnings().forEach(w -> ctx.err().println("cidx: " + w));
     HitPrinter.Format format = json ? HitPrinter.Format.JSON : quiet ? HitPrinter.Format.QUIET : HitPrinter.Format.HUMAN;
     new HitPrinter(ctx.out(), ctx.terminal(), format).print(result);
     return result.results().isEmpty() ? Cli.NOT_FOUND : Cli.FOUND;
@@ -118,7 +124,8 @@ final class QueryCommand implements Callable<Integer> {
         .caseSensitive(caseSensitive)
         .editDistance(fuzzy ? 1 : editDistance == null ? 0 : editDistance)
         .regex(regex)
-        .accuracy(accuracy);
+        .accuracy(accuracy)
+        .any(any);
     for (String l : languages) {
       Languages.resolve(l).forEach(b::language);
     }

@@ -10,6 +10,10 @@ import java.util.Objects;
  * Everything a query asks for. The same record travels from the CLI, over the socket and into the
  * searchers, so every option means the same thing whichever way the query runs. Fields missing from a
  * JSON request take their defaults; {@link #builder(String)} is the way to make one in code.
+ *
+ * <p>{@code any}: a full-text query ({@code mode} fts) requires every word unless {@code any} is set, as
+ * grep and code hosts do; the full-text half of a hybrid query always matches any word, because fusion
+ * needs the partial matches.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueryRequest(
@@ -25,7 +29,8 @@ public record QueryRequest(
     @JsonProperty("case_sensitive") Boolean caseSensitive,
     @JsonProperty("edit_distance") Integer editDistance,
     @JsonProperty("regex") Boolean regex,
-    @JsonProperty("accuracy") Accuracy accuracy) {
+    @JsonProperty("accuracy") Accuracy accuracy,
+    @JsonProperty("any") Boolean any) {
 
   public static final int DEFAULT_LIMIT = 10;
   public static final int DEFAULT_SNIPPET_LINES = 5;
@@ -46,6 +51,7 @@ public record QueryRequest(
     editDistance = editDistance == null ? 0 : editDistance;
     regex = regex != null && regex;
     accuracy = accuracy == null ? Accuracy.BALANCED : accuracy;
+    any = any != null && any;
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit (" + limit + ") must be between 1 and " + MAX_LIMIT);
     }
@@ -63,6 +69,9 @@ public record QueryRequest(
     }
     if (regex && editDistance > 0) {
       throw new IllegalArgumentException("--regex cannot be combined with --fuzzy or --edit-distance");
+    }
+    if (mode == SearchMode.SEMANTIC && any) {
+      throw new IllegalArgumentException("--any applies to full-text search: add --fts or drop --semantic");
     }
     if (mode == SearchMode.SEMANTIC && (editDistance > 0 || caseSensitive)) {
       throw new IllegalArgumentException(
@@ -88,6 +97,7 @@ public record QueryRequest(
     b.editDistance = editDistance;
     b.regex = regex;
     b.accuracy = accuracy;
+    b.any = any;
     return b;
   }
 
@@ -106,6 +116,7 @@ public record QueryRequest(
     private int editDistance;
     private boolean regex;
     private Accuracy accuracy = Accuracy.BALANCED;
+    private boolean any;
 
     private Builder(String query) {
       this.query = Objects.requireNonNull(query, "query");
@@ -124,10 +135,11 @@ public record QueryRequest(
     public Builder editDistance(int d) { this.editDistance = d; return this; }
     public Builder regex(boolean on) { this.regex = on; return this; }
     public Builder accuracy(Accuracy a) { this.accuracy = Objects.requireNonNull(a, "accuracy"); return this; }
+    public Builder any(boolean on) { this.any = on; return this; }
 
     public QueryRequest build() {
       return new QueryRequest(query, mode, limit, languages, excludeLanguages, pathFilters, excludePaths,
-          minScore, snippetLines, caseSensitive, editDistance, regex, accuracy);
+          minScore, snippetLines, caseSensitive, editDistance, regex, accuracy, any);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.cidx.search;
 import dev.cidx.index.ChunkFields;
 import dev.cidx.index.CodeAnalyzer;
 import dev.cidx.protocol.QueryRequest;
+import dev.cidx.protocol.SearchMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -37,8 +38,11 @@ import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 /**
  * Full-text search over chunk documents with BM25.
  *
- * <p>Query syntax: whitespace-separated words are OR-ed, so chunks with more and rarer words rank
- * higher; {@code "double quotes"} make a phrase. Each word is analyzed like the indexed text by
+ * <p>Query syntax: whitespace-separated words and {@code "quoted phrases"}. A full-text query
+ * ({@code --fts}) requires every word, as grep and code hosts do: a word matches its exact token or,
+ * for a compound identifier, all of its parts in the same chunk. With {@code any}, and always in the
+ * full-text half of a hybrid query, the words are OR-ed instead, so that chunks with more and rarer
+ * words rank higher and fusion gets partial matches. Each word is analyzed like the indexed text by
  * {@link CodeAnalyzer}, into the word itself and, for a compound identifier, its parts, which give
  * three kinds of clause:
  * <ul>
@@ -52,7 +56,8 @@ import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
  * With {@code edit_distance} the words and parts match fuzzily (phrases stay exact); with
  * {@code case_sensitive} the case-sensitive field is searched; with {@code regex} each
  * whitespace-separated piece is a regular expression (Lucene syntax, without its optional operators)
- * that must match a whole token or part, e.g. {@code parse.*Line} matches {@code parseHeaderLine}.
+ * that must match a whole token or part, e.g. {@code parse.*Line} matches {@code parseHeaderLine};
+ * every piece must match unless {@code any} is set.
  *
  * <p>Stateless and thread-safe.
  */
@@ -116,10 +121,16 @@ public final class FullTextSearch {
     return docs;
   }
 
+  /** True when every word must match: full-text mode without {@code any} (see the class comment). */
+  static boolean everyWord(QueryRequest request) {
+    return request.mode() == SearchMode.FTS && !request.any();
+  }
+
   /** The scoring part of a non-regex query, without the kind and filter restrictions. */
   static Query textQuery(QueryRequest request) throws SearchException {
     String field = field(request);
     int edits = request.editDistance();
+    Occur word = everyWord(request) ? Occur.MUST : Occur.SHOULD;
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     int clauses = 0;
     for (Segment segment : Segment.parse(request.query())) {
@@ -128,18 +139,24 @@ public final class FullTextSearch {
         continue;
       }
       if (segment.phrase()) {
-        query.add(new BoostQuery(phrase(field, tokens), WORD_BOOST), Occur.SHOULD);
+        query.add(new BoostQuery(phrase(field, tokens), WORD_BOOST), word);
         clauses++;
         continue;
       }
-      for (int i = 0; i < tokens.size(); i++) {
-        Token token = tokens.get(i);
-        float boost = token.part() ? PART_BOOST : WORD_BOOST;
-        query.add(new BoostQuery(term(field, token.text(), edits), boost), Occur.SHOULD);
-        clauses++;
+      if (word == Occur.MUST) {
+        for (List<Token> group : words(tokens)) {
+          query.add(wordOrAllParts(field, group, edits), Occur.MUST);
+          clauses++;
+        }
+      } else {
+        for (Token token : tokens) {
+          float boost = token.part() ? PART_BOOST : WORD_BOOST;
+          query.add(new BoostQuery(term(field, token.text(), edits), boost), Occur.SHOULD);
+          clauses++;
+        }
       }
       if (tokens.get(tokens.size() - 1).position() > tokens.get(0).position()) {
-        query.add(new BoostQuery(phrase(field, tokens), PARTS_PHRASE_BOOST), Occur.SHOULD);
+        query.add(new BoostQuery(phrase(field, tokens), PARTS_PHRASE_BOOST), Occur.SHOULD); // a bonus only
         clauses++;
       }
     }
@@ -148,6 +165,38 @@ public final class FullTextSearch {
           + "' has nothing to search for: full-text search matches words of letters, digits, _ and $");
     }
     return query.build();
+  }
+
+  /** The tokens grouped by word: each word followed by its parts, if it has any. */
+  private static List<List<Token>> words(List<Token> tokens) {
+    List<List<Token>> groups = new ArrayList<>();
+    for (Token token : tokens) {
+      if (!token.part() || groups.isEmpty()) {
+        groups.add(new ArrayList<>());
+      }
+      groups.get(groups.size() - 1).add(token);
+    }
+    return groups;
+  }
+
+  /**
+   * One required word: its exact token, or every one of its parts in the same chunk. A chunk holding
+   * the exact token also holds its parts (the analyzer indexes both), so it scores on both sides and
+   * ranks above one that only has the parts.
+   */
+  private static Query wordOrAllParts(String field, List<Token> group, int edits) {
+    Query exact = new BoostQuery(term(field, group.get(0).text(), edits), WORD_BOOST);
+    if (group.size() == 1) {
+      return exact;
+    }
+    BooleanQuery.Builder parts = new BooleanQuery.Builder();
+    for (Token part : group.subList(1, group.size())) {
+      parts.add(new BoostQuery(term(field, part.text(), edits), PART_BOOST), Occur.MUST);
+    }
+    return new BooleanQuery.Builder()
+        .add(exact, Occur.SHOULD)
+        .add(parts.build(), Occur.SHOULD)
+        .build();
   }
 
   /** A phrase over the tokens' positions, using the parts of compound words rather than the words. */
@@ -188,11 +237,12 @@ public final class FullTextSearch {
       throws SearchException {
     String field = field(request);
     int matchFlags = request.caseSensitive() ? 0 : RegExp.ASCII_CASE_INSENSITIVE;
+    Occur piecesOccur = everyWord(request) ? Occur.MUST : Occur.SHOULD;
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     for (String piece : request.query().strip().split("\\s+")) {
       try {
         query.add(new RegexpQuery(new Term(field, piece), RegExp.NONE, matchFlags,
-            RegexpQuery.DEFAULT_PROVIDER, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT, rewrite), Occur.SHOULD);
+            RegexpQuery.DEFAULT_PROVIDER, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT, rewrite), piecesOccur);
       } catch (TooComplexToDeterminizeException e) {
         throw new SearchException(SearchException.Reason.BAD_QUERY,
             "regex '" + piece + "' is too complex to run: simplify it", e);

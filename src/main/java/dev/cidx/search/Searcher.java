@@ -65,8 +65,10 @@ public final class Searcher implements QueryService {
       }
       hits.add(toHit(r, request));
     }
+    List<String> warnings = request.pathFilters().isEmpty() ? List.of()
+        : PathFilterWarnings.of(request.pathFilters(), snapshot.paths());
     double tookMs = (System.nanoTime() - started) / 1e6;
-    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits);
+    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits, warnings);
   }
 
   private List<Ranked> hybrid(QueryRequest request, Query filter, int window) throws SearchException {

@@ -83,14 +83,48 @@ class FullTextSearchTest {
   }
 
   @Test
-  void separateWords_findIdentifiersInAnyCaseStyle() throws Exception {
+  void separateWords_mustAllMatch_inAnyCaseStyle() throws Exception {
     assertThat(paths(fts("parse header")))
+        .containsExactlyInAnyOrder("src/Parser.java", "src/Loose.java"); // Limits has no "parse"
+  }
+
+  @Test
+  void anyWord_findsChunksWithSomeOfTheWords() throws Exception {
+    assertThat(paths(fts("parse header").any(true)))
         .containsExactlyInAnyOrder("src/Parser.java", "src/Limits.java", "src/Loose.java");
   }
 
   @Test
-  void exactIdentifier_ranksAboveChunksWithItsWordsApart() throws Exception {
-    assertThat(paths(fts("parseHeaderLine"))).startsWith("src/Parser.java").contains("src/Loose.java");
+  void aWordThatIsNowhere_matchesNothing_evenBesideWordsThatAre() throws Exception {
+    assertThat(paths(fts("parse frobnicate"))).isEmpty();
+    assertThat(paths(fts("zqxParseProbe"))).isEmpty(); // its part "parse" is everywhere, "zqx" nowhere
+    assertThat(paths(fts("\"header line\" frobnicate"))).isEmpty();
+    assertThat(paths(fts("zqxParseProbe").any(true))).contains("src/Parser.java", "src/Loose.java");
+  }
+
+  @Test
+  void hybridsFullTextHalf_matchesAnyWord() throws Exception {
+    QueryRequest hybrid = QueryRequest.builder("parse frobnicate").mode(SearchMode.HYBRID).build();
+    assertThat(paths(hybrid, null, 20)).containsExactlyInAnyOrder("src/Parser.java", "src/Loose.java");
+  }
+
+  @Test
+  void exactIdentifier_matchesAlone_whenNoOtherChunkHasAllItsParts() throws Exception {
+    assertThat(paths(fts("parseHeaderLine"))).containsExactly("src/Parser.java");
+    assertThat(paths(fts("parseHeaderLine").any(true))).startsWith("src/Parser.java").contains("src/Loose.java");
+  }
+
+  @Test
+  void identifierSpelledAnotherWay_matchesWhenAllItsPartsAreInOneChunk() throws Exception {
+    assertThat(paths(fts("line_header_parse"))).containsExactly("src/Parser.java");
+    assertThat(paths(fts("parseHeader"))).containsExactlyInAnyOrder("src/Parser.java", "src/Loose.java");
+  }
+
+  @Test
+  void exactToken_ranksAboveAChunkWithOnlyItsParts() throws Exception {
+    reopen(List.of(chunk("Exact.java", "java", "int fooBar = 1; // and some other words here to dilute"),
+        chunk("Parts.java", "java", "foo(); bar(); foo(); bar();")));
+    assertThat(paths(fts("fooBar"))).containsExactly("Exact.java", "Parts.java");
   }
 
   @Test
@@ -144,6 +178,13 @@ class FullTextSearchTest {
   }
 
   @Test
+  void regexPieces_mustAllMatch_unlessAny() throws Exception {
+    assertThat(paths(fts("parse.*Line hea.er").regex(true))).containsExactly("src/Parser.java");
+    assertThat(paths(fts("parse.*Line zz.*z").regex(true))).isEmpty();
+    assertThat(paths(fts("parse.*Line zz.*z").regex(true).any(true))).containsExactly("src/Parser.java");
+  }
+
+  @Test
   void regexMatchingEveryTerm_stillAnswers() throws Exception {
     QueryRequest request = fts(".*").regex(true).limit(100).build();
     assertThat(paths(request, null, 100)).hasSize(9);
@@ -168,19 +209,19 @@ class FullTextSearchTest {
 
   @Test
   void languageFilters_includeAndExclude() throws Exception {
-    assertThat(filtered(fts("read all bytes foo").language("markdown")))
+    assertThat(filtered(fts("read all bytes foo").any(true).language("markdown")))
         .containsExactlyInAnyOrder("docs/prose.md", "docs/words.md");
-    assertThat(filtered(fts("read all bytes foo").excludeLanguage("markdown").excludeLanguage("python")))
+    assertThat(filtered(fts("read all bytes foo").any(true).excludeLanguage("markdown").excludeLanguage("python")))
         .containsExactlyInAnyOrder("src/Bytes.java", "src/Upper.java");
   }
 
   @Test
   void pathFilters_areOred_andExclusionWins() throws Exception {
-    assertThat(filtered(fts("parse header").pathFilter("Parser.java").pathFilter("Limits.*")))
+    assertThat(filtered(fts("parse header").any(true).pathFilter("Parser.java").pathFilter("Limits.*")))
         .containsExactlyInAnyOrder("src/Parser.java", "src/Limits.java");
-    assertThat(filtered(fts("parse header").pathFilter("src/**").excludePath("Limits.java")))
+    assertThat(filtered(fts("parse header").any(true).pathFilter("src/**").excludePath("Limits.java")))
         .containsExactlyInAnyOrder("src/Parser.java", "src/Loose.java");
-    assertThat(filtered(fts("parse header").pathFilter("nothing/here"))).isEmpty();
+    assertThat(filtered(fts("parse header").any(true).pathFilter("nothing/here"))).isEmpty();
   }
 
   @Test
