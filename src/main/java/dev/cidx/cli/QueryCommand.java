@@ -44,10 +44,12 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = {"-l", "--limit"}, paramLabel = "N", defaultValue = "10", description = "Results to show (default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--language", paramLabel = "L", description = "Only this language (name or extension; repeatable).")
+  @Option(names = "--language", paramLabel = "L", completionCandidates = CompletionCommand.LanguageNames.class,
+      description = "Only this language (name or extension; repeatable).")
   List<String> languages = new ArrayList<>();
 
-  @Option(names = "--exclude-language", paramLabel = "L", description = "Never this language (repeatable).")
+  @Option(names = "--exclude-language", paramLabel = "L", completionCandidates = CompletionCommand.LanguageNames.class,
+      description = "Never this language (repeatable).")
   List<String> excludeLanguages = new ArrayList<>();
 
   @Option(names = "--path-filter", paramLabel = "GLOB", description = "Only paths matching GLOB (repeatable, OR-ed; ** crosses directories).")
@@ -75,6 +77,7 @@ final class QueryCommand implements Callable<Integer> {
   boolean regex;
 
   @Option(names = "--accuracy", paramLabel = "LEVEL", defaultValue = "balanced",
+      completionCandidates = CompletionCommand.AccuracyNames.class,
       description = "Semantic: fast, balanced (default) or high; how wide the vector search looks.")
   Accuracy accuracy;
 
