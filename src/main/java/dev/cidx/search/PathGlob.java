@@ -1,7 +1,13 @@
 package dev.cidx.search;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import org.apache.lucene.util.automaton.Automata;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.CharacterRunAutomaton;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
 
 /**
  * A user's path glob for {@code --path-filter} and {@code --exclude-path}, matched against
@@ -18,15 +24,27 @@ import java.util.regex.Pattern;
  * {@code test} matches {@code src/test/A.java}. Whatever a pattern matches, it also matches everything
  * under it: a pattern naming a directory selects the files in that directory tree.
  *
+ * <p>Matching runs a deterministic automaton (Lucene's), so it costs time linear in the path whatever
+ * the pattern: a glob is user input (from the CLI, the socket or an agent), and a backtracking regex
+ * built from {@code *a*a*a*a*a*a*b} would take hours on one long file name while holding a query.
+ * A glob whose automaton would be too big to build is rejected as invalid.
+ *
  * <p>Immutable and thread-safe; equal when the patterns are equal.
  */
 public final class PathGlob {
-  private final String glob;
-  private final Pattern regex;
+  /** Lucene's default: plenty for any glob a person writes, and a bound on what one can cost. */
+  private static final int DETERMINIZE_WORK_LIMIT = Operations.DEFAULT_DETERMINIZE_WORK_LIMIT;
+  private static final Automaton ANY = Operations.repeat(Automata.makeAnyChar());
+  private static final Automaton SLASH = Automata.makeChar('/');
+  private static final Automaton NOT_SLASH = Operations.union(List.of(
+      Automata.makeCharRange(0, '/' - 1), Automata.makeCharRange('/' + 1, Character.MAX_CODE_POINT)));
 
-  private PathGlob(String glob, Pattern regex) {
+  private final String glob;
+  private final CharacterRunAutomaton automaton;
+
+  private PathGlob(String glob, CharacterRunAutomaton automaton) {
     this.glob = glob;
-    this.regex = regex;
+    this.automaton = automaton;
   }
 
   /** Compiles {@code glob}; throws IllegalArgumentException with a one-line reason when invalid. */
@@ -45,99 +63,146 @@ public final class PathGlob {
       throw new IllegalArgumentException("invalid glob '" + glob + "': it names no path");
     }
     anchored |= body.contains("/");
-    String regex = (anchored ? "" : "(?:.*/)?") + translate(glob, body) + "(?:/.*)?";
-    return new PathGlob(glob, Pattern.compile(regex, Pattern.DOTALL));
+    List<Automaton> whole = new ArrayList<>();
+    if (!anchored) {
+      whole.add(Operations.optional(Operations.concatenate(ANY, SLASH))); // any directories above
+    }
+    whole.add(new Parser(glob, body).pattern());
+    whole.add(Operations.optional(Operations.concatenate(SLASH, ANY))); // everything under a match
+    try {
+      return new PathGlob(glob, new CharacterRunAutomaton(Operations.concatenate(whole), DETERMINIZE_WORK_LIMIT));
+    } catch (TooComplexToDeterminizeException e) {
+      throw new IllegalArgumentException("invalid glob '" + glob + "': too complex to match: simplify it", e);
+    }
   }
 
   public boolean matches(String relativePath) {
     String path = relativePath.startsWith("./") ? relativePath.substring(2) : relativePath;
-    return regex.matcher(path).matches();
+    return automaton.run(path);
   }
 
   public String glob() {
     return glob;
   }
 
-  private static String translate(String glob, String body) {
-    StringBuilder out = new StringBuilder();
-    int braceDepth = 0;
-    int i = 0;
-    while (i < body.length()) {
-      char c = body.charAt(i++);
-      switch (c) {
-        case '*' -> {
-          if (i < body.length() && body.charAt(i) == '*') {
-            i++;
-            if (i < body.length() && body.charAt(i) == '/') {
-              i++;
-              out.append("(?:.*/)?");
-            } else {
-              out.append(".*");
+  /** Turns a glob's body into an automaton, by recursive descent over braces. */
+  private static final class Parser {
+    private final String glob;
+    private final String body;
+    private int i;
+
+    Parser(String glob, String body) {
+      this.glob = glob;
+      this.body = body;
+    }
+
+    Automaton pattern() {
+      Automaton a = sequence(false);
+      if (i < body.length()) {
+        throw new AssertionError("a top-level sequence ends only at the end: " + glob);
+      }
+      return a;
+    }
+
+    /** Up to the end, or inside braces up to the {@code ,} or {@code }} that ends this alternative. */
+    private Automaton sequence(boolean inBraces) {
+      List<Automaton> parts = new ArrayList<>();
+      while (i < body.length()) {
+        char c = body.charAt(i);
+        if (inBraces && (c == ',' || c == '}')) {
+          break;
+        }
+        i++;
+        switch (c) {
+          case '*' -> parts.add(star());
+          case '?' -> parts.add(NOT_SLASH);
+          case '[' -> parts.add(characterClass());
+          case '{' -> parts.add(alternatives());
+          case '\\' -> {
+            if (i == body.length()) {
+              throw new IllegalArgumentException("invalid glob '" + glob + "': trailing \\");
             }
-          } else {
-            out.append("[^/]*");
+            parts.add(literal());
+          }
+          default -> {
+            i--;
+            parts.add(literal());
           }
         }
-        case '?' -> out.append("[^/]");
-        case '[' -> i = translateClass(glob, body, i, out);
-        case '{' -> {
-          braceDepth++;
-          out.append("(?:");
+      }
+      return parts.isEmpty() ? Automata.makeEmptyString() : Operations.concatenate(parts);
+    }
+
+    /** After a {@code *}: one segment's worth, or with a second star any number of segments. */
+    private Automaton star() {
+      if (i < body.length() && body.charAt(i) == '*') {
+        i++;
+        if (i < body.length() && body.charAt(i) == '/') {
+          i++;
+          return Operations.optional(Operations.concatenate(ANY, SLASH)); // **/ also matches no directory
         }
-        case '}' -> {
-          if (braceDepth > 0) {
-            braceDepth--;
-            out.append(')');
-          } else {
-            out.append("\\}");
-          }
+        return ANY;
+      }
+      return Operations.repeat(NOT_SLASH);
+    }
+
+    /** One code point taken literally. */
+    private Automaton literal() {
+      int cp = body.codePointAt(i);
+      i += Character.charCount(cp);
+      return Automata.makeChar(cp);
+    }
+
+    /** After a {@code {}: alternatives separated by {@code ,} up to the matching {@code }}. */
+    private Automaton alternatives() {
+      List<Automaton> alternatives = new ArrayList<>();
+      while (true) {
+        alternatives.add(sequence(true));
+        if (i == body.length()) {
+          throw new IllegalArgumentException("invalid glob '" + glob + "': unclosed {");
         }
-        case ',' -> out.append(braceDepth > 0 ? "|" : ",");
-        case '\\' -> {
-          if (i == body.length()) {
-            throw new IllegalArgumentException("invalid glob '" + glob + "': trailing \\");
-          }
-          appendLiteral(body.charAt(i++), out);
+        if (body.charAt(i++) == '}') {
+          return Operations.union(alternatives);
         }
-        default -> appendLiteral(c, out);
       }
     }
-    if (braceDepth > 0) {
-      throw new IllegalArgumentException("invalid glob '" + glob + "': unclosed {");
-    }
-    return out.toString();
-  }
 
-  /** Translates a character class whose {@code [} is just before {@code start}; returns the index after {@code ]}. */
-  private static int translateClass(String glob, String body, int start, StringBuilder out) {
-    int i = start;
-    StringBuilder cls = new StringBuilder("[");
-    if (i < body.length() && (body.charAt(i) == '!' || body.charAt(i) == '^')) {
-      cls.append('^');
-      i++;
-    }
-    boolean first = true;
-    while (i < body.length() && (first || body.charAt(i) != ']')) {
-      char c = body.charAt(i++);
-      if (c == '-' && !first && i < body.length() && body.charAt(i) != ']') {
-        cls.append('-'); // a range; a leading or trailing '-' is literal
-      } else {
-        appendLiteral(c, cls);
+    /**
+     * After a {@code [}: {@code [abc]}, {@code [a-z]}, {@code [!abc]} or {@code [^abc]}; a {@code ]}
+     * first or a {@code -} first or last is literal. Like {@code *}, a class never matches a slash.
+     */
+    private Automaton characterClass() {
+      boolean negated = i < body.length() && (body.charAt(i) == '!' || body.charAt(i) == '^');
+      if (negated) {
+        i++;
       }
-      first = false;
+      List<Automaton> members = new ArrayList<>();
+      boolean first = true;
+      while (i < body.length() && (first || body.charAt(i) != ']')) {
+        int from = body.codePointAt(i);
+        i += Character.charCount(from);
+        if (i + 1 < body.length() && body.charAt(i) == '-' && body.charAt(i + 1) != ']') {
+          i++;
+          int to = body.codePointAt(i);
+          i += Character.charCount(to);
+          if (to < from) {
+            throw new IllegalArgumentException("invalid glob '" + glob + "': range " + new String(Character.toChars(from))
+                + "-" + new String(Character.toChars(to)) + " is backwards");
+          }
+          members.add(Automata.makeCharRange(from, to));
+        } else {
+          members.add(Automata.makeChar(from));
+        }
+        first = false;
+      }
+      if (i == body.length()) {
+        throw new IllegalArgumentException("invalid glob '" + glob + "': unclosed [");
+      }
+      i++; // the ]
+      Automaton set = Operations.union(members);
+      return negated ? Operations.minus(NOT_SLASH, set, DETERMINIZE_WORK_LIMIT)
+          : Operations.intersection(set, NOT_SLASH);
     }
-    if (i == body.length()) {
-      throw new IllegalArgumentException("invalid glob '" + glob + "': unclosed [");
-    }
-    out.append("(?:(?!/)").append(cls).append("])"); // like *, a class never matches a separator
-    return i + 1;
-  }
-
-  private static void appendLiteral(char c, StringBuilder out) {
-    if (!Character.isLetterOrDigit(c) && c != '/' && c != '_') {
-      out.append('\\'); // escaping any punctuation is always safe in java.util.regex
-    }
-    out.append(c);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.cidx.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PathGlobTest {
@@ -90,5 +91,42 @@ class PathGlobTest {
     assertThatThrownBy(() -> PathGlob.compile("/"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid glob '/': it names no path");
+  }
+
+  @Test
+  void nestedBracesAndLiteralPunctuation() {
+    PathGlob glob = PathGlob.compile("{src,lib/{a,b}}/*.c");
+    assertThat(glob.matches("src/x.c")).isTrue();
+    assertThat(glob.matches("lib/b/x.c")).isTrue();
+    assertThat(glob.matches("lib/c/x.c")).isFalse();
+    assertThat(PathGlob.compile("a,b}.txt").matches("a,b}.txt")).isTrue();
+    assertThat(PathGlob.compile("[]x].c").matches("].c")).isTrue();
+    assertThat(PathGlob.compile("[-x].c").matches("-.c")).isTrue();
+    assertThat(PathGlob.compile("*.ü").matches("dir/straße.ü")).isTrue();
+  }
+
+  @Test
+  void backwardsRange_isRejected() {
+    assertThatThrownBy(() -> PathGlob.compile("[z-a].c"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid glob '[z-a].c': range z-a is backwards");
+  }
+
+  /** A backtracking regex takes hours here (C(200, 12) ways to place the stars); an automaton, microseconds. */
+  @Test
+  void manyStarsAgainstALongName_answerAtOnce() {
+    String name = "a".repeat(200);
+    PathGlob glob = PathGlob.compile("*a*a*a*a*a*a*a*a*a*a*a*a*b");
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+        () -> assertThat(glob.matches("dir/" + name)).isFalse());
+  }
+
+  @Test
+  void globTooComplexToBuild_isRejectedAsInvalid() {
+    String glob = "*{a,b}".repeat(40) + "?".repeat(40) + "[!x]".repeat(40) + "*c";
+    assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> PathGlob.compile(glob).matches("a/b")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith("too complex to match: simplify it");
   }
 }
