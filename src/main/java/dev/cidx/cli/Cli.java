@@ -1,5 +1,6 @@
 package dev.cidx.cli;
 
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.search.QueryService;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -77,7 +78,7 @@ public final class Cli {
 
   /** One line for any failure: the message of a user-facing error, or the type and message of a bug. */
   static String describe(Throwable ex) {
-    if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+    if (ex instanceof UserError || ex instanceof IllegalArgumentException || ex instanceof UnsafePathException) {
       return ex.getMessage();
     }
     String message = ex.getMessage();
