@@ -15,7 +15,7 @@ import java.util.Optional;
  * leaves the previous set in place. A commit written before deltas existed simply has no delta.
  */
 public record CommitInfo(String model, int dimension, String vectorsFile, Optional<String> deltaFile,
-    Instant indexedAt, int files, int chunks, String cidxVersion) {
+    Instant indexedAt, int files, int chunks, int embeddedChunks, String cidxVersion) {
 
   static final String MODEL = "model";
   static final String DIMENSION = "dimension";
@@ -24,11 +24,29 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
   static final String INDEXED_AT = "indexed_at";
   static final String FILES = "files";
   static final String CHUNKS = "chunks";
+  /** Chunks with a vector; absent in commits from before full-text-first runs, which embedded every chunk. */
+  static final String EMBEDDED_CHUNKS = "embedded_chunks";
   static final String CIDX_VERSION = "cidx_version";
 
   public CommitInfo {
     Objects.requireNonNull(vectorsFile, "vectorsFile");
     Objects.requireNonNull(deltaFile, "deltaFile");
+    if (embeddedChunks < 0 || embeddedChunks > chunks) {
+      throw new IllegalArgumentException("embeddedChunks (" + embeddedChunks + ") must be within 0.." + chunks);
+    }
+  }
+
+  /**
+   * The share of chunks semantic search can find (1 when every chunk has a vector). Below 1 after a run
+   * that committed full text first and was stopped, or while one is still embedding.
+   */
+  public double semanticCoverage() {
+    return chunks == 0 ? 1.0 : (double) embeddedChunks / chunks;
+  }
+
+  /** Whether every chunk has its vector. */
+  public boolean fullyEmbedded() {
+    return embeddedChunks == chunks;
   }
 
   Map<String, String> toUserData() {
@@ -40,6 +58,7 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
     m.put(INDEXED_AT, indexedAt.toString());
     m.put(FILES, Integer.toString(files));
     m.put(CHUNKS, Integer.toString(chunks));
+    m.put(EMBEDDED_CHUNKS, Integer.toString(embeddedChunks));
     m.put(CIDX_VERSION, cidxVersion);
     return m;
   }
@@ -47,10 +66,12 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
   /** Parses commit user data; a commit without it (not written by cidx, or damaged) is rejected. */
   static CommitInfo fromUserData(Map<String, String> data) throws IndexDamagedException {
     try {
+      int chunks = Integer.parseInt(require(data, CHUNKS));
+      String embedded = data.get(EMBEDDED_CHUNKS);
       return new CommitInfo(require(data, MODEL), Integer.parseInt(require(data, DIMENSION)),
           require(data, VECTORS), Optional.ofNullable(data.get(VECTORS_DELTA)),
-          Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)),
-          Integer.parseInt(require(data, CHUNKS)), data.getOrDefault(CIDX_VERSION, "unknown"));
+          Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)), chunks,
+          embedded == null ? chunks : Integer.parseInt(embedded), data.getOrDefault(CIDX_VERSION, "unknown"));
     } catch (RuntimeException e) {
       throw new IndexDamagedException("the index commit metadata is unreadable (" + e.getMessage() + ")", e);
     }

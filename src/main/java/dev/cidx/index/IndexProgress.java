@@ -12,10 +12,16 @@ public interface IndexProgress {
 
   /**
    * Where a run stands. {@code chunksToEmbed} grows while files are being chunked; the run is done when
-   * {@code chunksEmbedded == chunksToEmbed} and {@code filesDone == filesToIndex}.
+   * {@code chunksEmbedded == chunksToEmbed} and {@code filesDone == filesToIndex}. {@code textCommitted}:
+   * full-text search already covers every file of this run, while the embedding goes on.
    */
   record Snapshot(Phase phase, int filesScanned, int filesToIndex, int filesDone, int chunksToEmbed,
-      int chunksEmbedded, double elapsedSeconds) {
+      int chunksEmbedded, double elapsedSeconds, boolean textCommitted) {
+
+    public Snapshot(Phase phase, int filesScanned, int filesToIndex, int filesDone, int chunksToEmbed,
+        int chunksEmbedded, double elapsedSeconds) {
+      this(phase, filesScanned, filesToIndex, filesDone, chunksToEmbed, chunksEmbedded, elapsedSeconds, false);
+    }
 
     /** Embedded chunks per second so far in this run. */
     public double chunksPerSecond() {
@@ -23,5 +29,6 @@ public interface IndexProgress {
     }
   }
 
-  enum Phase { SCANNING, EMBEDDING, COMMITTING, DONE }
+  /** CHUNKING writes the full-text index of the changed files; EMBEDDING gives their chunks vectors. */
+  enum Phase { SCANNING, CHUNKING, EMBEDDING, COMMITTING, DONE }
 }

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,15 +47,20 @@ import org.apache.lucene.util.Bits;
  * Brings the index in line with the repository: the one writer of both indexes.
  *
  * <p>A run: (1) scan the files and compare size and mtime with the file documents of the last commit;
- * (2) a chunking thread re-chunks changed files and replaces their Lucene documents, queueing chunks
- * whose content hash has no embedding yet; (3) this thread embeds the queue in batches, appending each
- * batch to the {@link EmbeddingCache}; (4) the vectors of live hashes that the last commit's HNSW base
+ * (2) the {@link FullTextPass} re-chunks changed files and replaces their Lucene documents; (3) the
+ * {@link EmbeddingPass} embeds, in batches appended to the {@link EmbeddingCache}, every live chunk
+ * whose content hash has no vector yet; (4) the vectors of live hashes that the last commit's HNSW base
  * lacks are written to a new {@link DeltaVectors} file, or, when the {@link CompactionPolicy} says the
  * delta or the base's dead entries have grown too large, the base is rebuilt to hold exactly the live
  * hashes and saved under a new name with its {@link BaseHashes} list; (5) one Lucene commit records the
- * documents and names the base and delta. Only step 5 makes anything visible, so an interrupted run
- * (Ctrl+C, SIGKILL, disk full) leaves the previous commit in service, and the embeddings it flushed are
+ * documents and names the base and delta. Only a commit makes anything visible, so an interrupted run
+ * (Ctrl+C, SIGKILL, disk full) leaves the last commit in service, and the embeddings it flushed are
  * reused next time.
+ *
+ * <p>Full text first: when there is much to embed, steps 4 and 5 also run between steps 2 and 3 and then
+ * every so often during step 3 (see {@link CommitSchedule}). Such a commit names vectors for only some
+ * chunks ({@link CommitInfo#embeddedChunks()}); full-text search sees every chunk at once and semantic
+ * search fills in. A run finding a commit like that embeds the rest even when no file changed.
  *
  * <p>Why a delta: the base is an 85 MB object stream on a repository like the JDK's java.base, and loading
  * and saving it took most of a one-file run. An incremental commit now reads a small hash list and
@@ -74,22 +80,25 @@ public final class Indexer {
   private final EmbeddingModel model;
   private final Supplier<Embedder> embedderSupplier;
   private final CompactionPolicy compaction;
+  private final CommitSchedule schedule;
 
   /**
    * @param embedderSupplier opened only when a file must be chunked or a chunk embedded, so a run with
    *     nothing to do never loads the model; the caller closes what it supplies
    */
   public Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier) {
-    this(repo, config, embedderSupplier, CompactionPolicy.DEFAULT);
+    this(repo, config, embedderSupplier, CompactionPolicy.DEFAULT, CommitSchedule.DEFAULT);
   }
 
-  /** With another compaction policy: tests cross its thresholds with a handful of files. */
-  Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier, CompactionPolicy compaction) {
+  /** With another compaction policy and commit schedule: tests cross their thresholds with a handful of files. */
+  Indexer(RepoPaths repo, CidxConfig config, Supplier<Embedder> embedderSupplier, CompactionPolicy compaction,
+      CommitSchedule schedule) {
     this.repo = repo;
     this.config = config;
     this.model = EmbeddingModel.byName(config.embeddingModel());
     this.embedderSupplier = embedderSupplier;
     this.compaction = compaction;
+    this.schedule = schedule;
   }
 
   /** Brings the whole repository up to date ({@code clear}: rebuilds it from scratch). */
@@ -177,44 +186,101 @@ public final class Indexer {
       }
     }
     int modified = (int) changed.stream().filter(f -> indexed.containsKey(f.path())).count();
-    if (changed.isEmpty() && deleted.isEmpty() && previous.isPresent()) {
+    boolean previousComplete = previous.isPresent() && previous.get().fullyEmbedded();
+    if (changed.isEmpty() && deleted.isEmpty() && previousComplete) {
       writer.rollback();
       progress.update(new IndexProgress.Snapshot(IndexProgress.Phase.DONE, files.size(), 0, 0, 0, 0, seconds(started)));
       return new IndexRun(files.size(), 0, 0, 0, previous.get().chunks(), 0, 0, seconds(started), false, false);
     }
 
-    EmbeddingPipeline pipeline = new EmbeddingPipeline(writer, cache, changed, files.size(), progress, started);
+    RunCounters counters = new RunCounters(started, files.size(), changed.size());
     if (!changed.isEmpty()) {
       Embedder embedder = embedderSupplier.get();
       Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
           embedder.tokenCounter());
-      boolean finished = pipeline.run(chunker, embedder, cancelled);
-      if (!finished) {
+      if (!new FullTextPass(writer, chunker, counters).run(changed, progress, cancelled)) {
         writer.rollback();
-        return new IndexRun(files.size(), pipeline.filesDone(), modified, deleted.size(), pipeline.chunksQueued(),
-            pipeline.embedded(), pipeline.reused(), seconds(started), false, true);
+        return new IndexRun(files.size(), 0, modified, deleted.size(), counters.chunksWritten(), 0, 0,
+            seconds(started), false, true);
       }
     }
-    progress.update(pipeline.snapshot(IndexProgress.Phase.COMMITTING));
-    CommitInfo info = commit(writer, cache, previous);
-    progress.update(pipeline.snapshot(IndexProgress.Phase.DONE));
-    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), pipeline.embedded(),
-        pipeline.reused(), seconds(started), true, false);
+    Commits commits = new Commits(writer, cache, previous);
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      // Only this run's files can lack vectors when the last commit had them all.
+      Optional<Collection<String>> planScope = previousComplete
+          ? Optional.of(changed.stream().map(SourceFile::path).toList()) : Optional.empty();
+      KnownVectors known = knownVectors(previous, cache);
+      EmbeddingPass pass = EmbeddingPass.plan(reader, planScope, known::has, counters);
+      if (pass.size() > 0) {
+        if (schedule.commitsTextFirst(pass.size())) {
+          progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
+          commits.commit();
+          counters.textCommitted();
+        }
+        progress.update(counters.snapshot(IndexProgress.Phase.EMBEDDING));
+        if (!pass.run(embedderSupplier.get(), cache, schedule, commits::commit, counters, progress, cancelled)) {
+          writer.rollback();
+          return new IndexRun(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
+              counters.embedded(), counters.reused(), seconds(started), commits.count() > 0, true);
+        }
+      }
+    }
+    progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
+    CommitInfo info = commits.commit();
+    progress.update(counters.snapshot(IndexProgress.Phase.DONE));
+    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), counters.embedded(),
+        counters.reused(), seconds(started), true, false);
   }
 
-  /** Step 4 and 5: vectors for exactly the live chunks (a new delta, or a rebuilt base), then one Lucene commit. */
+  /** The commits of one run, each building on the one before. */
+  private final class Commits {
+    private final IndexWriter writer;
+    private final EmbeddingCache cache;
+    private Optional<CommitInfo> latest;
+    private int count;
+
+    Commits(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous) {
+      this.writer = writer;
+      this.cache = cache;
+      this.latest = previous;
+    }
+
+    CommitInfo commit() throws IOException, IndexException {
+      CommitInfo info = Indexer.this.commit(writer, cache, latest);
+      latest = Optional.of(info);
+      count++;
+      return info;
+    }
+
+    int count() {
+      return count;
+    }
+  }
+
+  /**
+   * Step 4 and 5: vectors for exactly the live chunks that have one by now (a new delta, or a rebuilt
+   * base), then one Lucene commit, which records how many chunks that covers.
+   */
   private CommitInfo commit(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous)
       throws IOException, IndexException {
-    Set<Long> live;
+    Map<Long, Integer> chunksPerHash;
     int files;
     int chunks;
     try (DirectoryReader reader = DirectoryReader.open(writer)) {
-      live = liveHashes(reader);
+      chunksPerHash = liveHashCounts(reader);
       IndexSearcher searcher = new IndexSearcher(reader);
       files = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE)));
       chunks = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)));
     }
-    KnownVectors known = new KnownVectors(previousDelta(previous), cache);
+    KnownVectors known = knownVectors(previous, cache);
+    Set<Long> live = new HashSet<>();
+    int embeddedChunks = 0;
+    for (Map.Entry<Long, Integer> e : chunksPerHash.entrySet()) {
+      if (known.has(e.getKey())) {
+        live.add(e.getKey());
+        embeddedChunks += e.getValue();
+      }
+    }
     Optional<VectorFiles> vectorFiles = previous.isPresent()
         ? extendDelta(previous.get(), known, live)
         : Optional.empty();
@@ -222,14 +288,14 @@ public final class Indexer {
       vectorFiles = Optional.of(rebuildBase(previous, known, live));
     }
     CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorFiles.get().base(),
-        vectorFiles.get().delta(), Instant.now(), files, chunks, Version.CIDX);
+        vectorFiles.get().delta(), Instant.now(), files, chunks, embeddedChunks, Version.CIDX);
     writer.setLiveCommitData(info.toUserData().entrySet());
     writer.commit();
     // The commit is in place: from here on, a failure only leaves files the next commit removes or
     // rewrites, so it must not turn a successful run into a failed one.
     removeUnusedVectorFiles(info);
     try {
-      cache.compact(live);
+      cache.compact(chunksPerHash.keySet());
     } catch (IOException e) {
       LOG.warning("committed, but compacting the embedding cache failed (the next run retries): " + e);
     }
@@ -239,8 +305,15 @@ public final class Indexer {
   /** The base and delta file names a commit records. */
   private record VectorFiles(String base, Optional<String> delta) {}
 
-  /** Where a commit finds the vector of a live hash the base lacks: the previous delta, else the cache. */
-  private record KnownVectors(DeltaVectors previousDelta, EmbeddingCache cache) {
+  /**
+   * The vectors a commit can name: those of the last commit's base (by its hash list) and delta, and
+   * the cache's. {@link #get} serves a live hash the base lacks: from the previous delta, else the cache.
+   */
+  private record KnownVectors(Optional<BaseHashes> base, DeltaVectors previousDelta, EmbeddingCache cache) {
+    boolean has(long hash) {
+      return base.isPresent() && base.get().contains(hash) || previousDelta.contains(hash) || cache.contains(hash);
+    }
+
     /** The vector, or null when neither has it; {@link #requireAll} first makes sure one does. */
     float[] get(long hash) {
       return previousDelta.vector(hash).orElseGet(() -> cache.get(hash));
@@ -335,6 +408,29 @@ public final class Indexer {
     writeAndRename(vectorsFile, store::save);
     writeAndRename(BaseHashes.fileNameFor(vectorsFile), BaseHashes.of(store.hashes())::write);
     return new VectorFiles(vectorsFile, Optional.empty());
+  }
+
+  private KnownVectors knownVectors(Optional<CommitInfo> previous, EmbeddingCache cache) throws IOException {
+    return new KnownVectors(baseHashes(previous), previousDelta(previous), cache);
+  }
+
+  /**
+   * The hashes in the last commit's base: its hash list, or, for a base from before hash lists (or with
+   * a damaged list), the base itself, loaded once. Empty without a base file.
+   */
+  private Optional<BaseHashes> baseHashes(Optional<CommitInfo> previous) throws IOException {
+    if (previous.isEmpty()) {
+      return Optional.empty();
+    }
+    Path base = repo.indexDir().resolve(previous.get().vectorsFile());
+    if (!Files.isRegularFile(base)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(BaseHashes.read(repo.indexDir().resolve(BaseHashes.fileNameFor(previous.get().vectorsFile()))));
+    } catch (IOException e) {
+      return Optional.of(BaseHashes.of(VectorStore.load(base).hashes()));
+    }
   }
 
   private DeltaVectors previousDelta(Optional<CommitInfo> previous) throws IOException {
@@ -477,9 +573,9 @@ public final class Indexer {
     return out;
   }
 
-  /** Content hashes of every live chunk document. */
-  static Set<Long> liveHashes(DirectoryReader reader) throws IOException {
-    Set<Long> hashes = new HashSet<>();
+  /** The content hash of every live chunk document, with the number of documents that have it. */
+  static Map<Long, Integer> liveHashCounts(DirectoryReader reader) throws IOException {
+    Map<Long, Integer> hashes = new HashMap<>();
     for (LeafReaderContext leaf : reader.leaves()) {
       NumericDocValues values = leaf.reader().getNumericDocValues(ChunkFields.HASH);
       if (values == null) {
@@ -488,7 +584,7 @@ public final class Indexer {
       Bits liveDocs = leaf.reader().getLiveDocs();
       for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
         if (liveDocs == null || liveDocs.get(doc)) {
-          hashes.add(values.longValue());
+          hashes.merge(values.longValue(), 1, Integer::sum);
         }
       }
     }

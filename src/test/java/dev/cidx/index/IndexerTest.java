@@ -81,7 +81,7 @@ class IndexerTest {
   }
 
   private IndexRun index(CompactionPolicy policy, boolean clear) throws Exception {
-    IndexRun run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, policy)
+    IndexRun run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, policy, CommitSchedule.DEFAULT)
         .run(clear, IndexProgress.NONE, () -> false);
     assertThat(run.committed()).isTrue();
     return run;
@@ -135,13 +135,13 @@ class IndexerTest {
   }
 
   private static Set<Long> liveHashes(IndexSnapshot snapshot) throws IOException {
-    return Indexer.liveHashes((DirectoryReader) snapshot.searcher().getIndexReader());
+    return Indexer.liveHashCounts((DirectoryReader) snapshot.searcher().getIndexReader()).keySet();
   }
 
   // ---- runs limited to some paths (a watch, notify)
 
   private IndexRun indexPaths(String... paths) throws Exception {
-    return new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT)
+    return new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT, CommitSchedule.DEFAULT)
         .run(IndexScope.of(List.of(paths)), IndexProgress.NONE, () -> false);
   }
 
