@@ -136,7 +136,7 @@ class DaemonIndexIT {
     await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
         .until(() -> daemonStatus().map(st -> st.path("indexing").isObject()).orElse(false));
     Result status = cidx("daemon", "status");
-    assertThat(status.out()).containsPattern("indexing:      since \\d\\d:\\d\\d:\\d\\d \\((scanning|embedding|committing)"
+    assertThat(status.out()).containsPattern("indexing:      since \\d\\d:\\d\\d:\\d\\d \\((scanning|chunking|embedding|committing)"
         + ", --clear, [\\d.]+ s\\), \\d+/\\d+ files, \\d+/\\d+ chunks embedded");
     List<Double> millis = new ArrayList<>();
     List<Double> daemonMillis = new ArrayList<>();

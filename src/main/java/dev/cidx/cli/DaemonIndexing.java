@@ -117,7 +117,7 @@ final class DaemonIndexing {
     }
     progress.update(new IndexProgress.Snapshot(phase, integer(p, "files_scanned"), integer(p, "files_to_index"),
         integer(p, "files_done"), integer(p, "chunks_to_embed"), integer(p, "chunks_embedded"),
-        p.get("elapsed_seconds") instanceof Number n ? n.doubleValue() : 0));
+        p.get("elapsed_seconds") instanceof Number n ? n.doubleValue() : 0, Boolean.TRUE.equals(p.get("text_committed"))));
   }
 
   private static int integer(Map<?, ?> map, String key) {

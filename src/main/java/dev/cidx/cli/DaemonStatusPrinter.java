@@ -2,6 +2,7 @@ package dev.cidx.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.index.IndexProgress;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -56,13 +57,20 @@ final class DaemonStatusPrinter {
     }
   }
 
-  /** "indexing:      since 09:41:07 (embedding, 12 s), 3/22 files, 120/400 chunks embedded". */
+  /**
+   * "indexing:      since 09:41:07 (embedding, 12 s), 3/22 files, 120/400 chunks embedded, 10.0 chunks/s,
+   * ETA 28s; full-text search covers every file".
+   */
   static String indexing(JsonNode i) {
-    return String.format(Locale.ROOT, "indexing:      since %s (%s%s, %s), %d/%d files, %d/%d chunks embedded",
+    IndexProgress.Snapshot p = new IndexProgress.Snapshot(IndexProgress.Phase.EMBEDDING, 0,
+        i.path("files_to_index").asInt(), i.path("files_done").asInt(), i.path("chunks_to_embed").asInt(),
+        i.path("chunks_embedded").asInt(), i.path("elapsed_seconds").asDouble(), i.path("text_committed").asBoolean());
+    return String.format(Locale.ROOT,
+        "indexing:      since %s (%s%s, %s), %d/%d files, %d/%d chunks embedded, %.1f chunks/s, ETA %s%s",
         DaemonIndexing.localTime(i.path("started_at").asText()), i.path("phase").asText("?"),
-        i.path("clear").asBoolean() ? ", --clear" : "", duration(i.path("elapsed_seconds").asDouble()),
-        i.path("files_done").asInt(), i.path("files_to_index").asInt(), i.path("chunks_embedded").asInt(),
-        i.path("chunks_to_embed").asInt());
+        i.path("clear").asBoolean() ? ", --clear" : "", duration(p.elapsedSeconds()), p.filesDone(),
+        p.filesToIndex(), p.chunksEmbedded(), p.chunksToEmbed(), p.chunksPerSecond(), IndexProgressPrinter.eta(p),
+        p.textCommitted() ? "; full-text search covers every file" : "");
   }
 
   /**

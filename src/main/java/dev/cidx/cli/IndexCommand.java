@@ -89,7 +89,10 @@ final class IndexCommand implements Callable<Integer> {
           () -> new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get));
       printer.close();
       if (run.cancelled() && !json) {
-        ctx.err().printf("cancelled: the last committed index is unchanged; %d chunks embedded so far will be reused%n",
+        ctx.err().printf(run.committed()
+            ? "cancelled: full-text search covers every file; %d chunks were embedded, and the next `cidx index` "
+                + "embeds the rest%n"
+            : "cancelled: the last committed index is unchanged; %d chunks embedded so far will be reused%n",
             run.chunksEmbedded());
         return Cli.ERROR;
       }

@@ -23,6 +23,10 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
   @Override
   public abstract void close();
 
+  /** Said once a run has committed full text and goes on embedding. */
+  static final String TEXT_READY = "full-text search covers every file now (`cidx query --fts`); semantic search "
+      + "fills in as chunks are embedded";
+
   static String eta(Snapshot p) {
     double rate = p.chunksPerSecond();
     int left = p.chunksToEmbed() - p.chunksEmbedded();
@@ -48,6 +52,7 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
     private long lastPrint;
     private Snapshot last;
     private int printedEmbedded;
+    private boolean saidTextReady;
 
     Lines(PrintStream err) {
       this.err = err;
@@ -56,8 +61,15 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
     @Override
     public void update(Snapshot p) {
       last = p;
+      if (p.textCommitted() && !saidTextReady) {
+        saidTextReady = true;
+        err.println(TEXT_READY);
+      }
       long now = System.nanoTime();
-      if (p.phase() == Phase.EMBEDDING && now - lastPrint > 5_000_000_000L) {
+      if (p.phase() == Phase.CHUNKING && now - lastPrint > 5_000_000_000L) {
+        lastPrint = now;
+        err.printf("indexing: %d/%d files chunked for full-text search%n", p.filesDone(), p.filesToIndex());
+      } else if (p.phase() == Phase.EMBEDDING && now - lastPrint > 5_000_000_000L) {
         lastPrint = now;
         print(p);
       }
@@ -107,7 +119,9 @@ abstract class IndexProgressPrinter implements IndexProgress, AutoCloseable {
       }
       bar.maxHint(p.chunksToEmbed());
       bar.stepTo(p.chunksEmbedded());
-      bar.setExtraMessage(p.filesDone() + "/" + p.filesToIndex() + " files");
+      String files = p.filesDone() + "/" + p.filesToIndex() + " files";
+      bar.setExtraMessage(p.phase() == Phase.CHUNKING ? files + " chunked"
+          : p.textCommitted() ? files + ", full text searchable" : files);
     }
 
     @Override

@@ -45,6 +45,8 @@ final class StatusCommand implements Callable<Integer> {
       index.put("indexed", true);
       index.put("files", c.files());
       index.put("chunks", c.chunks());
+      index.put("embedded_chunks", c.embeddedChunks());
+      index.put("semantic_coverage", c.semanticCoverage());
       index.put("model", c.model());
       index.put("dimension", c.dimension());
       index.put("last_indexed", c.indexedAt().toString());
@@ -99,7 +101,11 @@ final class StatusCommand implements Callable<Integer> {
 
   private static void printIndex(PrintStream out, Map<String, Object> index, CidxConfig config, long cacheBytes) {
     out.printf(Locale.ROOT, "files:         %d%n", (Integer) index.get("files"));
-    out.printf(Locale.ROOT, "chunks:        %d%n", (Integer) index.get("chunks"));
+    int chunks = (Integer) index.get("chunks");
+    int embedded = (Integer) index.get("embedded_chunks");
+    out.printf(Locale.ROOT, "chunks:        %d%s%n", chunks, embedded == chunks ? ""
+        : String.format(Locale.ROOT, " (%d with vectors: semantic search covers %d %%, full text all)", embedded,
+            (int) Math.floor(100.0 * embedded / chunks)));
     out.println("model:         " + index.get("model") + (index.get("model").equals(config.embeddingModel()) ? ""
         : " (config.json asks for " + config.embeddingModel() + ": run `cidx index --clear`)"));
     out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)

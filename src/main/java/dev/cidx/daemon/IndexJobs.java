@@ -112,7 +112,7 @@ final class IndexJobs implements AutoCloseable {
       }
       return new IndexProgressParams(id, p.phase().name().toLowerCase(Locale.ROOT), p.filesScanned(),
           p.filesToIndex(), p.filesDone(), p.chunksToEmbed(), p.chunksEmbedded(), p.elapsedSeconds(),
-          startedAt.toString(), clear, joined);
+          startedAt.toString(), clear, joined, p.textCommitted());
     }
 
     /** "since 09:41:07, 120/400 chunks embedded", for messages. */

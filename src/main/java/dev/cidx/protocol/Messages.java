@@ -196,7 +196,8 @@ public final class Messages {
       @JsonProperty("elapsed_seconds") double elapsedSeconds,
       @JsonProperty("started_at") String startedAt,
       @JsonProperty("clear") boolean clear,
-      @JsonProperty("joined") Boolean joined) {}
+      @JsonProperty("joined") Boolean joined,
+      @JsonProperty("text_committed") boolean textCommitted) {}
 
   /**
    * The result of {@link Methods#INDEX}, and what {@code cidx index --json} prints either way: the run's

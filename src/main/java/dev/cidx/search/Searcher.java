@@ -2,10 +2,12 @@ package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
 import dev.cidx.index.ChunkFields;
+import dev.cidx.index.CommitInfo;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.protocol.Hit;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
+import dev.cidx.protocol.SearchMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -65,10 +67,29 @@ public final class Searcher implements QueryService {
       }
       hits.add(toHit(r, request));
     }
-    List<String> warnings = request.pathFilters().isEmpty() ? List.of()
-        : PathFilterWarnings.of(request.pathFilters(), snapshot.paths());
+    List<String> warnings = new ArrayList<>(request.pathFilters().isEmpty() ? List.of()
+        : PathFilterWarnings.of(request.pathFilters(), snapshot.paths()));
+    Double coverage = null;
+    if (request.mode() != SearchMode.FTS) {
+      CommitInfo commit = snapshot.commit();
+      coverage = commit.semanticCoverage();
+      if (!commit.fullyEmbedded()) {
+        warnings.add(coverageWarning(commit));
+      }
+    }
     double tookMs = (System.nanoTime() - started) / 1e6;
-    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits, warnings);
+    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits, warnings,
+        coverage);
+  }
+
+  /**
+   * Said whenever semantic results may be missing chunks: full-text results never are. Rounded down, so
+   * an index one chunk short never claims 100 %.
+   */
+  static String coverageWarning(CommitInfo commit) {
+    int percent = (int) Math.floor(commit.semanticCoverage() * 100);
+    return "semantic search covers " + percent + " % of the repository so far; full-text results are complete "
+        + "(`cidx status` shows the progress; `cidx index` resumes a stopped run)";
   }
 
   private List<Ranked> hybrid(QueryRequest request, Query filter, int window) throws SearchException {

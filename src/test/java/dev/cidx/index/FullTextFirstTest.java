@@ -7,6 +7,10 @@ import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
 import dev.cidx.embed.EmbeddingModel;
 import dev.cidx.embed.TestModels;
+import dev.cidx.protocol.QueryRequest;
+import dev.cidx.protocol.QueryResult;
+import dev.cidx.protocol.SearchMode;
+import dev.cidx.search.Searcher;
 import dev.cidx.testing.TestRepo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +83,19 @@ class FullTextFirstTest {
     assertThat(commit.embeddedChunks()).isZero();
     assertThat(commit.semanticCoverage()).isZero();
     assertThat(seen).anyMatch(p -> p.phase() == IndexProgress.Phase.CHUNKING);
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      Searcher searcher = new Searcher(embedder, snapshot);
+      QueryResult hybrid = searcher.query(QueryRequest.builder("word7").mode(SearchMode.HYBRID).build());
+      assertThat(hybrid.results()).as("the full-text half answers").isNotEmpty();
+      assertThat(hybrid.results().get(0).path()).isEqualTo("src/Topic7.java");
+      assertThat(hybrid.semanticCoverage()).isZero();
+      assertThat(hybrid.warnings()).singleElement().asString().startsWith("semantic search covers 0 % of the repository");
+      QueryResult semantic = searcher.query(QueryRequest.builder("topic seven").mode(SearchMode.SEMANTIC).build());
+      assertThat(semantic.results()).as("no vectors yet").isEmpty();
+      QueryResult fts = searcher.query(QueryRequest.builder("word7").mode(SearchMode.FTS).build());
+      assertThat(fts.semanticCoverage()).isNull();
+      assertThat(fts.warnings()).isEmpty();
+    }
   }
 
   @Test
@@ -99,6 +116,13 @@ class FullTextFirstTest {
     assertThat(resumed.chunksEmbedded()).isEqualTo(FILES - 2 * batch);
     assertThat(commit().fullyEmbedded()).isTrue();
     assertThat(commit().semanticCoverage()).isEqualTo(1.0);
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      QueryResult semantic = new Searcher(embedder, snapshot)
+          .query(QueryRequest.builder("handles topic number 39").mode(SearchMode.SEMANTIC).build());
+      assertThat(semantic.results()).as("the last chunks embedded are found by meaning").isNotEmpty();
+      assertThat(semantic.semanticCoverage()).isEqualTo(1.0);
+      assertThat(semantic.warnings()).isEmpty();
+    }
   }
 
   @Test
