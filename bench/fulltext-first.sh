@@ -5,7 +5,8 @@
 # usage: bench/fulltext-first.sh REPO [EMBED_SECONDS]
 #   REPO: a git repository (e.g. `../shared/bench/corpus java.base /tmp/jb` then /tmp/jb);
 #   EMBED_SECONDS: how long to let the embedding pass run before stopping it (default 180).
-# Standalone (CIDX_NO_DAEMON=1) so the timeline is the indexer's own; stops the run at the end.
+# Standalone (CIDX_NO_DAEMON=1) so the timeline is the indexer's own; stops the run at the end with
+# SIGTERM (a background job of a script ignores SIGINT).
 set -euo pipefail
 repo=$(cd "$1" && pwd)
 embed_seconds=${2:-180}
@@ -38,7 +39,7 @@ while kill -0 "$run" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
   "$cidx" status --json | python3 -c "import json,sys; i=json.load(sys.stdin)['index']; \
 print(f\"{$(ms)/1000:.0f} s: semantic coverage {i['semantic_coverage']*100:.1f} % ({i['embedded_chunks']}/{i['chunks']} chunks)\")"
 done
-kill -INT "$run" 2>/dev/null || true
+kill -TERM "$run" 2>/dev/null || true
 wait "$run" 2>/dev/null || true
 grep -E '^indexing: .*chunks embedded' "$log" | tail -1 || true
 rm -f "$log"

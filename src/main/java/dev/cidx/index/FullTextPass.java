@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
@@ -13,8 +18,14 @@ import org.apache.lucene.index.Term;
  * Step 2 of an {@link Indexer} run: re-chunks the changed files and replaces their Lucene documents.
  * It needs no model, only its tokenizer, and takes seconds where embedding takes minutes or hours, which
  * is why it runs to the end (and may be committed) before anything is embedded.
+ *
+ * <p>Files are chunked on every core: counting tokens is most of the work, and the chunker and Lucene's
+ * writer are both thread-safe. Progress is reported from the calling thread only.
  */
 final class FullTextPass {
+  /** Below this many files a pool costs more than it saves. */
+  private static final int PARALLEL_FROM_FILES = 32;
+
   private final IndexWriter writer;
   private final Chunker chunker;
   private final RunCounters counters;
@@ -27,26 +38,77 @@ final class FullTextPass {
 
   /** Returns false when cancelled part way; the writer then holds a partial update to roll back. */
   boolean run(List<SourceFile> files, IndexProgress progress, BooleanSupplier cancelled) throws IOException {
-    for (SourceFile file : files) {
-      if (cancelled.getAsBoolean()) {
-        return false;
+    int threads = files.size() < PARALLEL_FROM_FILES ? 1 : Runtime.getRuntime().availableProcessors();
+    if (threads <= 1) {
+      for (SourceFile file : files) {
+        if (cancelled.getAsBoolean()) {
+          return false;
+        }
+        index(file);
+        progress.update(counters.snapshot(IndexProgress.Phase.CHUNKING));
       }
-      writer.deleteDocuments(new Term(ChunkFields.PATH, file.path()));
-      Optional<String> text = FileText.read(file.absolutePath());
-      if (text.isEmpty()) {
-        counters.fileChunked(0);
-        continue;
-      }
-      List<Chunk> chunks = chunker.chunk(file.path(), file.language(), text.get());
-      List<Document> docs = new ArrayList<>(chunks.size() + 1);
-      for (Chunk c : chunks) {
-        docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
-      }
-      docs.add(ChunkDocuments.file(file, Indexer.sha256(text.get()), chunks.size()));
-      writer.addDocuments(docs);
-      counters.fileChunked(chunks.size());
-      progress.update(counters.snapshot(IndexProgress.Phase.CHUNKING));
+      return true;
     }
-    return true;
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "cidx-chunker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> done = new ArrayList<>(files.size());
+      for (SourceFile file : files) {
+        done.add(pool.submit(() -> {
+          if (!cancelled.getAsBoolean()) {
+            index(file);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+        if (cancelled.getAsBoolean()) {
+          return false;
+        }
+        progress.update(counters.snapshot(IndexProgress.Phase.CHUNKING));
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("chunking failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Replaces one file's documents: its chunks, then the file document; nothing for an unreadable file. */
+  private void index(SourceFile file) throws IOException {
+    Term path = new Term(ChunkFields.PATH, file.path());
+    Optional<String> text = FileText.read(file.absolutePath());
+    if (text.isEmpty()) {
+      writer.deleteDocuments(path);
+      counters.fileChunked(0);
+      return;
+    }
+    List<Chunk> chunks = chunker.chunk(file.path(), file.language(), text.get());
+    List<Document> docs = new ArrayList<>(chunks.size() + 1);
+    for (Chunk c : chunks) {
+      docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
+    }
+    docs.add(ChunkDocuments.file(file, Indexer.sha256(text.get()), chunks.size()));
+    writer.updateDocuments(path, docs);
+    counters.fileChunked(chunks.size());
   }
 }
