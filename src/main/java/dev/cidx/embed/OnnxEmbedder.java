@@ -70,6 +70,7 @@ public final class OnnxEmbedder implements Embedder {
   private final ExecutorService workers;
 
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final QueryVectorCache queryVectors = new QueryVectorCache(QueryVectorCache.DEFAULT_CAPACITY);
   /** Guarded by {@code lifecycle}'s write lock (read under its read lock). */
   private boolean closed;
 
@@ -182,7 +183,7 @@ public final class OnnxEmbedder implements Embedder {
     lock.lock();
     try {
       checkOpen();
-      return run(tokenizer.encode(model.queryInstruction() + text));
+      return queryVectors.get(text, t -> run(tokenizer.encode(model.queryInstruction() + t)));
     } finally {
       lock.unlock();
     }
