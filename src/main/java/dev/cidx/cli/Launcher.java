@@ -151,11 +151,15 @@ public final class Launcher {
 
   /**
    * This JVM's java binary and class path running {@code DaemonMain}. Extra JVM options for the daemon
-   * may be given in {@code CIDX_DAEMON_JAVA_OPTS} (split at spaces).
+   * may be given in {@code CIDX_DAEMON_JAVA_OPTS} (split at spaces), after cidx's own, so they win.
    */
   static List<String> daemonCommand(RepoPaths repo) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // An idle daemon should hold little: after the cache is dropped (and collected), shrink the heap
+    // until at most 30 % of it is free, rather than the default 70 %.
+    cmd.add("-XX:MinHeapFreeRatio=10");
+    cmd.add("-XX:MaxHeapFreeRatio=30");
     String opts = System.getenv("CIDX_DAEMON_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.trim().split("\\s+")));
