@@ -110,7 +110,9 @@ public final class Indexer {
     Path indexDir = repo.indexDir();
     try {
       // Lucene follows a link at write.lock (it opens the lock's real path): refuse any link first.
+      // An index made by an older version (0755/0644) is made owner-only here, at its next write.
       PrivateFiles.directory(repo.dataDir());
+      PrivateFiles.checkContents(repo.dataDir());
       PrivateFiles.directory(indexDir);
       PrivateFiles.checkContents(indexDir);
       Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
