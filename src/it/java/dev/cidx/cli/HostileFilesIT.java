@@ -69,8 +69,8 @@ class HostileFilesIT {
 
     Result query = cidx("query", "hello");
 
-    assertRefused(query, "`.code-indexer/daemon.lock` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(query, "`.code-indexer/daemon.lock` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -81,8 +81,8 @@ class HostileFilesIT {
 
     Result query = cidx("query", "hello");
 
-    assertRefused(query, "`.code-indexer/daemon.log` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(query, "`.code-indexer/daemon.log` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -93,10 +93,10 @@ class HostileFilesIT {
 
     Result index = cidx("index");
 
+    assertThat(snapshot(victim)).isEqualTo(before);
     assertThat(index.exit()).as(index.err()).isEqualTo(2);
     assertThat(index.err()).contains("`.code-indexer/embeddings.cache` is a symbolic link; cidx will not write "
         + "through it: remove it").doesNotContain("\tat ");
-    assertThat(snapshot(victim)).isEqualTo(before);
   }
 
   @Test
@@ -107,8 +107,8 @@ class HostileFilesIT {
 
     Result index = cidx(Map.of("CIDX_NO_DAEMON", "1"), "index");
 
-    assertRefused(index, "`.code-indexer/embeddings.cache` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(index, "`.code-indexer/embeddings.cache` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -119,8 +119,8 @@ class HostileFilesIT {
 
     Result index = cidx(Map.of("CIDX_NO_DAEMON", "1"), "index");
 
-    assertRefused(index, "`.code-indexer/index` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(index, "`.code-indexer/index` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -133,8 +133,8 @@ class HostileFilesIT {
 
     Result index = cidx(Map.of("CIDX_NO_DAEMON", "1"), "index");
 
-    assertRefused(index, "`.code-indexer/index/write.lock` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(index, "`.code-indexer/index/write.lock` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -148,8 +148,8 @@ class HostileFilesIT {
 
     Result set = cidx("config", "--daemon-ttl", "5");
 
-    assertRefused(set, "`.code-indexer/config.json` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(set, "`.code-indexer/config.json` is a symbolic link; cidx will not write through it: remove it");
     assertThat(Files.isSymbolicLink(config)).as("left as it was, for the user to inspect").isTrue();
   }
 
@@ -161,8 +161,8 @@ class HostileFilesIT {
 
     Result init = cidx("init");
 
-    assertRefused(init, "`.code-indexer/.gitignore` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(init, "`.code-indexer/.gitignore` is a symbolic link; cidx will not write through it: remove it");
   }
 
   @Test
@@ -171,15 +171,15 @@ class HostileFilesIT {
     Map<String, String> before = snapshot(victim);
 
     Result init = cidx("init");
-    assertRefused(init, "`.code-indexer` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(init, "`.code-indexer` is a symbolic link; cidx will not write through it: remove it");
 
     // The victim directory happens to hold a config: discovery finds it through the link.
     Files.writeString(victim.resolve("config.json"), "{}\n");
     before = snapshot(victim);
     Result index = cidx("index");
-    assertRefused(index, "`.code-indexer` is a symbolic link; cidx will not write through it: remove it");
     assertThat(snapshot(victim)).isEqualTo(before);
+    assertRefused(index, "`.code-indexer` is a symbolic link; cidx will not write through it: remove it");
   }
 
   // --- the fallback socket directory
@@ -194,9 +194,8 @@ class HostileFilesIT {
 
     Result query = CidxProcess.run(deep, env, "query", "--fts", "hello", "-q");
 
+    assertThat(snapshot(victim)).as("the target directory, its mode included").isEqualTo(before);
     assertStandaloneAnswer(query, "`" + fallback + "` is a symbolic link; cidx will not write through it: remove it");
-    assertThat(snapshot(victim)).isEqualTo(before);
-    assertThat(mode(victim)).isEqualTo("rwxr-xr-x");
   }
 
   @Test
@@ -207,9 +206,9 @@ class HostileFilesIT {
 
     Result query = CidxProcess.run(deep, env, "query", "--fts", "hello", "-q");
 
+    assertThat(mode(fallback)).isEqualTo("rwxrwxrwx");
     assertStandaloneAnswer(query, "`" + fallback + "` has mode rwxrwxrwx, not rwx------; cidx will not use it: "
         + "remove it (cidx creates it owner-only)");
-    assertThat(mode(fallback)).isEqualTo("rwxrwxrwx");
     try (Stream<Path> entries = Files.list(fallback)) {
       assertThat(entries).as("no socket put there").isEmpty();
     }
