@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cidx.testing.CidxProcess;
 import dev.cidx.testing.CidxProcess.Result;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -348,12 +349,12 @@ class HostileFilesIT {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Every entry under {@code dir} with its mode and, for files, its bytes. */
+  /** Every entry under {@code dir} with its mode and, for files, its bytes (as Latin-1: any bytes read). */
   private static Map<String, String> snapshot(Path dir) throws IOException {
     Map<String, String> state = new TreeMap<>();
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : all.toList()) {
-        String content = Files.isRegularFile(p) ? Files.readString(p) : "<dir>";
+        String content = Files.isRegularFile(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "<dir>";
         state.put(dir.relativize(p).toString(), mode(p) + " " + content);
       }
     }

@@ -16,11 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,6 +49,8 @@ public final class PrivateFiles {
       PosixFilePermissions.asFileAttribute(FILE_MODE);
   private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_ATTRIBUTE =
       PosixFilePermissions.asFileAttribute(DIRECTORY_MODE);
+  private static final int OWNER_ONLY_DIRECTORY = 0700;
+  private static final int OWNER_ONLY_FILE = 0600;
   private static final String TMP_SUFFIX = ".tmp";
 
   private PrivateFiles() {}
@@ -61,8 +63,8 @@ public final class PrivateFiles {
    * @throws UnsafePathException when it is a link, not a directory, or another user's
    */
   public static Path directory(Path dir) throws IOException {
-    PosixFileAttributes attrs = createOrInspectDirectory(dir);
-    if (attrs != null && !attrs.permissions().equals(DIRECTORY_MODE)) {
+    Stat stat = createOrInspectDirectory(dir);
+    if (stat != null && stat.permissions() != OWNER_ONLY_DIRECTORY) {
       setMode(dir, DIRECTORY_MODE);
     }
     return dir;
@@ -74,38 +76,46 @@ public final class PrivateFiles {
    * was open, another user may have put entries in it that cidx would then trust.
    */
   public static Path sharedAreaDirectory(Path dir) throws IOException {
-    PosixFileAttributes attrs = createOrInspectDirectory(dir);
-    if (attrs != null && !attrs.permissions().equals(DIRECTORY_MODE)) {
-      throw new UnsafePathException(dir, quote(dir) + " has mode " + PosixFilePermissions.toString(attrs.permissions())
+    Stat stat = createOrInspectDirectory(dir);
+    if (stat != null && stat.permissions() != OWNER_ONLY_DIRECTORY) {
+      throw new UnsafePathException(dir, quote(dir) + " has mode " + stat.permissionString()
           + ", not rwx------; cidx will not use it: remove it (cidx creates it owner-only)");
     }
     return dir;
   }
 
-  /** Null when the directory was just created with the right mode, else its checked attributes. */
-  private static PosixFileAttributes createOrInspectDirectory(Path dir) throws IOException {
-    Path parent = dir.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      Files.createDirectories(parent);
+  /**
+   * Null when the directory was just created with the right mode (or the file system has no POSIX
+   * modes), else its checked attributes. Looks before creating: on the warm path (the fallback socket
+   * directory, asked on every query) it exists, and one lstat is cheaper than a failed mkdir.
+   */
+  private static Stat createOrInspectDirectory(Path dir) throws IOException {
+    Stat stat = stat(dir);
+    if (stat == null) {
+      try {
+        Files.createDirectory(dir, DIRECTORY_ATTRIBUTE); // mkdir(2) never follows a link in the last component
+        return null;
+      } catch (NoSuchFileException e) {
+        Files.createDirectories(dir.toAbsolutePath().getParent()); // parents are not cidx's: made as usual
+        return createOrInspectDirectory(dir);
+      } catch (FileAlreadyExistsException e) {
+        stat = stat(dir); // created meanwhile
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(dir); // not a POSIX file system: nothing more to check
+        return null;
+      }
+      if (stat == null) {
+        return null;
+      }
     }
-    try {
-      Files.createDirectory(dir, DIRECTORY_ATTRIBUTE); // mkdir(2) never follows a link in the last component
-      return null;
-    } catch (FileAlreadyExistsException e) {
-      // inspect it below
-    } catch (UnsupportedOperationException e) {
-      Files.createDirectories(dir); // not a POSIX file system: nothing more to check
-      return null;
-    }
-    PosixFileAttributes attrs = attributes(dir);
-    if (attrs.isSymbolicLink()) {
+    if (stat.isSymbolicLink()) {
       throw symlink(dir);
     }
-    if (!attrs.isDirectory()) {
+    if (!stat.isDirectory()) {
       throw new UnsafePathException(dir, quote(dir) + " is not a directory; cidx keeps its own files there: remove it");
     }
-    checkOwner(dir, attrs);
-    return attrs;
+    checkOwner(dir, stat);
+    return stat;
   }
 
   /**
@@ -131,13 +141,13 @@ public final class PrivateFiles {
     boolean success = false;
     try {
       if (opts.contains(StandardOpenOption.WRITE) || opts.contains(StandardOpenOption.APPEND)) {
-        PosixFileAttributes attrs = attributesOrNull(file);
-        if (attrs != null) {
-          if (!attrs.isRegularFile()) {
+        Stat stat = stat(file);
+        if (stat != null) {
+          if (!stat.isRegularFile()) {
             throw new UnsafePathException(file, quote(file) + " is not a regular file; cidx will not write to it: remove it");
           }
-          checkOwner(file, attrs);
-          if (!attrs.permissions().equals(FILE_MODE)) {
+          checkOwner(file, stat);
+          if (stat.permissions() != OWNER_ONLY_FILE) {
             setMode(file, FILE_MODE);
           }
         }
@@ -225,13 +235,8 @@ public final class PrivateFiles {
     refuseLinksIn(dir);
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        PosixFileAttributes attrs;
-        try {
-          attrs = attributesOrNull(entry);
-        } catch (NoSuchFileException e) {
-          continue; // deleted meanwhile
-        }
-        if (attrs != null && attrs.isRegularFile() && !attrs.permissions().equals(FILE_MODE)) {
+        Stat stat = stat(entry);
+        if (stat != null && stat.isRegularFile() && stat.permissions() != OWNER_ONLY_FILE) {
           setMode(entry, FILE_MODE);
         }
       }
@@ -262,34 +267,59 @@ public final class PrivateFiles {
     return new UnsafePathException(path, quote(path) + " is a symbolic link; cidx will not write through it: remove it");
   }
 
-  private static void checkOwner(Path path, PosixFileAttributes attrs) throws IOException {
-    Integer uid = uidOf(path);
+  private static void checkOwner(Path path, Stat stat) throws IOException {
     int me = CurrentUser.UID;
-    boolean ours = uid != null && me >= 0 ? uid == me
-        : attrs.owner().getName().equals(System.getProperty("user.name"));
-    if (!ours) {
-      throw new UnsafePathException(path, quote(path) + " belongs to " + attrs.owner().getName() + ", not to "
-          + System.getProperty("user.name") + "; cidx will not write there: remove it or run cidx as its owner");
+    String myName = System.getProperty("user.name");
+    String owner = me >= 0 && stat.uid() == me ? myName : ownerName(path);
+    if (!owner.equals(myName)) {
+      throw new UnsafePathException(path, quote(path) + " belongs to " + owner + ", not to " + myName
+          + "; cidx will not write there: remove it or run cidx as its owner");
     }
   }
 
-  private static Integer uidOf(Path path) {
+  private static String ownerName(Path path) throws IOException {
+    return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
+  }
+
+  /** {@code lstat}: type, permission bits and owner uid, without a user-name look-up; null if absent or not POSIX. */
+  private static Stat stat(Path path) throws IOException {
     try {
-      return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+      return new Stat((Integer) a.get("mode"), (Integer) a.get("uid"));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
       return null;
     }
   }
 
-  private static PosixFileAttributes attributes(Path path) throws IOException {
-    return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-  }
+  /** What {@code lstat} says about an entry: {@code st_mode} and {@code st_uid}. */
+  private record Stat(int mode, int uid) {
+    private static final int TYPE = 0170000;
 
-  private static PosixFileAttributes attributesOrNull(Path path) throws IOException {
-    try {
-      return attributes(path);
-    } catch (UnsupportedOperationException e) {
-      return null;
+    boolean isSymbolicLink() {
+      return (mode & TYPE) == 0120000;
+    }
+
+    boolean isDirectory() {
+      return (mode & TYPE) == 0040000;
+    }
+
+    boolean isRegularFile() {
+      return (mode & TYPE) == 0100000;
+    }
+
+    int permissions() {
+      return mode & 07777;
+    }
+
+    String permissionString() {
+      StringBuilder sb = new StringBuilder(9);
+      String letters = "rwxrwxrwx";
+      for (int bit = 8; bit >= 0; bit--) {
+        sb.append((mode & (1 << bit)) != 0 ? letters.charAt(8 - bit) : '-');
+      }
+      return sb.toString();
     }
   }
 
