@@ -2,6 +2,7 @@ package dev.cidx.cli;
 
 import dev.cidx.config.ConfigException;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.daemon.CommandRunner;
 import dev.cidx.daemon.DaemonAlreadyRunningException;
 import dev.cidx.daemon.DaemonLog;
@@ -69,6 +70,9 @@ public final class DaemonMain {
     } catch (IOException e) {
       System.err.println("cidx daemon: cannot open " + repo.logFile() + ": " + e.getMessage());
       return 1;
+    } catch (UnsafePathException e) {
+      System.err.println("cidx daemon: " + e.getMessage());
+      return 2;
     }
     Logger log = Logger.getLogger(DaemonMain.class.getName());
     if (!foreground) {

@@ -1,6 +1,7 @@
 package dev.cidx.cli;
 
 import dev.cidx.config.CidxConfig;
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.EmbeddingModel;
 import dev.cidx.embed.LazyEmbedder;
@@ -60,8 +61,8 @@ final class ForegroundWatch {
   }
 
   int run() throws IOException, InterruptedException {
-    Files.createDirectories(repo.dataDir());
-    try (FileChannel lockChannel = FileChannel.open(lockFile(repo), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    PrivateFiles.directory(repo.dataDir());
+    try (FileChannel lockChannel = PrivateFiles.open(lockFile(repo), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
          FileLock lock = lockChannel.tryLock()) {
       if (lock == null) {
         OptionalLong pid = holderPid(repo);
@@ -170,7 +171,7 @@ final class ForegroundWatch {
     if (!Files.exists(file)) {
       return OptionalLong.empty();
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.WRITE);
          FileLock lock = channel.tryLock()) {
       return lock != null ? OptionalLong.empty() : holderPid(repo);
     } catch (NoSuchFileException e) {

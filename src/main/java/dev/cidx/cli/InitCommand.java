@@ -1,9 +1,15 @@
 package dev.cidx.cli;
 
 import dev.cidx.config.CidxConfig;
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.EmbeddingModel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -52,12 +58,52 @@ final class InitCommand implements Callable<Integer> {
       }
       config = config.withMaxFileSize(maxFileSize);
     }
-    Files.createDirectories(repo.dataDir());
+    warnAboutTrackedFiles(repo);
+    PrivateFiles.directory(repo.dataDir());
     // The directory ignores itself, so git status stays clean without touching the user's .gitignore.
-    Files.writeString(repo.dataDir().resolve(".gitignore"), "*\n");
+    PrivateFiles.writeAtomically(repo.dataDir().resolve(".gitignore"), "*\n");
     config.save(repo.configFile());
     root.context().out().println("initialized " + repo.configFile() + " (model " + config.embeddingModel()
         + "); next: cidx index");
     return Cli.FOUND;
+  }
+
+  /**
+   * A repository that commits files under {@code .code-indexer/} (a lock that is a link, a config) is
+   * telling cidx what its state is; one line says that cidx does not believe it. Nothing when git is
+   * missing or this is not a work tree.
+   */
+  private void warnAboutTrackedFiles(RepoPaths repo) {
+    List<String> tracked = trackedFiles(repo);
+    if (!tracked.isEmpty()) {
+      root.context().err().println("cidx: warning: this repository tracks " + tracked.size() + " file"
+          + (tracked.size() == 1 ? "" : "s") + " under " + RepoPaths.DATA_DIR + "/ (" + tracked.get(0)
+          + (tracked.size() > 1 ? ", ..." : "") + "); they came from the repository and will not be trusted");
+    }
+  }
+
+  private static List<String> trackedFiles(RepoPaths repo) {
+    try {
+      Process git = new ProcessBuilder("git", "--literal-pathspecs", "-c", "core.quotePath=false",
+          "ls-files", "-z", "--cached", "--", RepoPaths.DATA_DIR)
+          .directory(repo.root().toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      byte[] out;
+      try (InputStream in = git.getInputStream()) {
+        out = in.readAllBytes();
+      }
+      if (!git.waitFor(10, TimeUnit.SECONDS) || git.exitValue() != 0) {
+        git.destroyForcibly();
+        return List.of();
+      }
+      return Arrays.stream(new String(out, StandardCharsets.UTF_8).split("\0")).filter(f -> !f.isEmpty()).toList();
+    } catch (IOException e) {
+      return List.of(); // no git: nothing can be tracked
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
   }
 }

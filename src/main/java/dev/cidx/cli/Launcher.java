@@ -7,6 +7,7 @@ import dev.cidx.config.ConfigException;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoLocator;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.TerminalInfo;
 import java.io.FileDescriptor;
@@ -82,6 +83,9 @@ public final class Launcher {
       details = afterFirstLine(e.getMessage()); // the end of daemon.log when the daemon died on us
     } catch (DaemonRpcException e) {
       problem = "daemon error (" + firstLine(e.getMessage()) + ")";
+    } catch (UnsafePathException e) {
+      System.err.println("cidx: " + e.getMessage()); // a link planted in .code-indexer: nothing was written
+      return 2;
     }
     boolean started = out.count > 0 || err.count > 0;
     // Part of the output is printed already: running again would print it twice.

@@ -1,7 +1,9 @@
 package dev.cidx.client;
 
 import dev.cidx.config.DaemonSettings;
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.RunParams;
@@ -11,6 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -19,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,7 +105,7 @@ public final class DaemonStarter {
 
   /** A connection to a daemon of this cidx version, started if needed. The caller closes it. */
   public DaemonClient connect() throws DaemonUnavailableException {
-    Path socket = repo.socketPath();
+    Path socket = socketPath();
     try {
       DaemonClient client = DaemonClient.connect(socket);
       HelloResult hello = helloOrClose(client);
@@ -136,7 +138,7 @@ public final class DaemonStarter {
       throws DaemonUnavailableException, DaemonRpcException {
     DaemonClient fast = null;
     try {
-      fast = DaemonClient.connect(repo.socketPath());
+      fast = DaemonClient.connect(socketPath());
     } catch (DaemonUnavailableException e) {
       // no daemon or a stale socket: start one below
     }
@@ -180,7 +182,7 @@ public final class DaemonStarter {
     } catch (DaemonRpcException | DaemonUnavailableException e) {
       // it may be stopping already; wait for the socket either way
     }
-    if (!awaitSocketGone(repo.socketPath(), OLD_DAEMON_STOP_TIMEOUT)) {
+    if (!awaitSocketGone(socketPath(), OLD_DAEMON_STOP_TIMEOUT)) {
       throw new DaemonUnavailableException("the daemon (pid " + hello.pid() + ") of cidx " + hello.cidxVersion()
           + " did not stop within " + OLD_DAEMON_STOP_TIMEOUT.toSeconds() + " s; stop it with `cidx daemon stop`");
     }
@@ -211,8 +213,20 @@ public final class DaemonStarter {
     return true;
   }
 
+  /**
+   * The repository's socket path. A fallback socket directory that cannot be used safely (a link, another
+   * user's, open to others) means no daemon for this repository: the caller runs standalone and says why.
+   */
+  private Path socketPath() throws DaemonUnavailableException {
+    try {
+      return repo.socketPath();
+    } catch (UnsafePathException | UncheckedIOException e) {
+      throw new DaemonUnavailableException(e.getMessage(), e);
+    }
+  }
+
   private DaemonClient startAndConnect() throws DaemonUnavailableException {
-    Path socket = repo.socketPath();
+    Path socket = socketPath();
     long deadline = System.nanoTime() + startupTimeout.toNanos();
     ReentrantLock local = SPAWN_LOCKS.computeIfAbsent(repo.root(), k -> new ReentrantLock());
     try {
@@ -223,9 +237,7 @@ public final class DaemonStarter {
       Thread.currentThread().interrupt();
       throw new DaemonUnavailableException("interrupted while waiting to start the daemon", e);
     }
-    try (FileChannel lockChannel = FileChannel.open(repo.dataDir().resolve("daemon.spawn.lock"),
-        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    try (FileChannel lockChannel = openSpawnLock()) {
       FileLock spawnLock = acquire(lockChannel, deadline);
       try {
         // Another client may have started a daemon while we waited for the spawn lock.
@@ -242,6 +254,17 @@ public final class DaemonStarter {
     } finally {
       local.unlock();
     }
+  }
+
+  /**
+   * {@code .code-indexer/daemon.spawn.lock}, after checking {@code .code-indexer} itself: this is where a
+   * query first writes to a repository, so a planted link is refused here ({@link UnsafePathException},
+   * unchecked, reaches the CLI) before any daemon is spawned.
+   */
+  private FileChannel openSpawnLock() throws IOException {
+    PrivateFiles.directory(repo.dataDir());
+    return PrivateFiles.open(repo.dataDir().resolve("daemon.spawn.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
   }
 
   private static FileLock acquire(FileChannel channel, long deadline) throws IOException, DaemonUnavailableException {
@@ -343,13 +366,12 @@ public final class DaemonStarter {
     List<String> command = new ArrayList<>();
     setsid().ifPresent(command::add);
     command.addAll(daemonCommand);
-    if (!Files.exists(repo.logFile())) {
-      try {
-        Files.createFile(repo.logFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // created meanwhile by the other side: fine
-      }
-    }
+    // The daemon would refuse a planted daemon.lock link only after its JVM started; refuse it now.
+    PrivateFiles.refuseLink(repo.lockFile());
+    // ProcessBuilder opens the log itself and follows links: create and check it without following
+    // first. Nobody can swap it in between, as .code-indexer is ours and 0700 (openSpawnLock).
+    PrivateFiles.open(repo.logFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+        .close();
     File log = repo.logFile().toFile();
     ProcessBuilder pb = new ProcessBuilder(command)
         .directory(repo.root().toFile())

@@ -92,14 +92,8 @@ public record CidxConfig(
 
   /** Writes atomically (temp file, then rename) so a reader never sees half a file. */
   public void save(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, toJson() + "\n", StandardCharsets.UTF_8);
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    PrivateFiles.directory(file.getParent());
+    PrivateFiles.writeAtomically(file, toJson() + "\n");
   }
 
   public String toJson() {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -36,7 +35,14 @@ public final class SocketPaths {
     return socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES;
   }
 
-  /** The owner-only directory for fallback sockets, created (mode 0700) if missing. */
+  /**
+   * The owner-only directory for fallback sockets, created (mode 0700) if missing. It lives where other
+   * users can create entries, so an existing one must be a real directory of this user with mode 0700.
+   *
+   * @throws UnsafePathException when it is a link, another user's, or open to others; the caller runs
+   *     without a daemon
+   * @throws UncheckedIOException when it cannot be created
+   */
   static Path fallbackDirectory() {
     String xdg = System.getenv("XDG_RUNTIME_DIR");
     Path dir;
@@ -46,14 +52,10 @@ public final class SocketPaths {
       dir = Path.of(System.getProperty("java.io.tmpdir"), "cidx-" + System.getProperty("user.name"));
     }
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      return PrivateFiles.sharedAreaDirectory(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the socket directory " + dir + ": " + e.getMessage(), e);
     }
-    return dir;
   }
 
   static String hash(String text) {

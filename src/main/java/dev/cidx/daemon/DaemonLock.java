@@ -1,5 +1,6 @@
 package dev.cidx.daemon;
 
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -78,10 +79,10 @@ final class DaemonLock implements AutoCloseable {
    * empty when another daemon (in this or another process) holds it.
    */
   static Optional<DaemonLock> tryAcquire(RepoPaths repo) throws IOException {
-    checkDataDirPermissions(repo.dataDir());
-    Path lockFile = repo.lockFile();
-    FileChannel channel = FileChannel.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(OWNER_RW));
+    // .code-indexer holds the socket and the lock: a link, or a directory others may write, could swap either.
+    PrivateFiles.directory(repo.dataDir());
+    FileChannel channel = PrivateFiles.open(repo.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
     boolean success = false;
     try {
       FileLock lock;
@@ -113,35 +114,6 @@ final class DaemonLock implements AutoCloseable {
       return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
-    }
-  }
-
-  /**
-   * {@code .code-indexer} holds the socket and the lock: if group or others may write it, they could swap
-   * either. Such bits are removed (we own the directory: the daemon runs as the repository's user); if
-   * that fails, the daemon refuses to start.
-   */
-  static void checkDataDirPermissions(Path dataDir) throws IOException {
-    Set<PosixFilePermission> perms;
-    try {
-      perms = Files.getPosixFilePermissions(dataDir);
-    } catch (UnsupportedOperationException e) {
-      return; // not a POSIX file system: nothing to check
-    }
-    EnumSet<PosixFilePermission> unsafe = EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
-    unsafe.retainAll(perms);
-    if (unsafe.isEmpty()) {
-      return;
-    }
-    EnumSet<PosixFilePermission> fixed = EnumSet.copyOf(perms);
-    fixed.removeAll(unsafe);
-    try {
-      Files.setPosixFilePermissions(dataDir, fixed);
-      LOG.warning(dataDir + " was writable by group or others (" + PosixFilePermissions.toString(perms)
-          + "); changed to " + PosixFilePermissions.toString(fixed));
-    } catch (IOException e) {
-      throw new IOException(dataDir + " is writable by group or others (" + PosixFilePermissions.toString(perms)
-          + ") and cannot be fixed (" + e.getMessage() + "); run: chmod go-w " + dataDir, e);
     }
   }
 

@@ -1,16 +1,16 @@
 package dev.cidx.daemon;
 
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -105,17 +105,13 @@ public final class DaemonLog {
     }
 
     private void open() throws IOException {
-      Files.createDirectories(file.getParent());
-      if (!Files.exists(file)) {
-        // Owner-only, like the socket: error messages may quote queries and paths.
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          // created meanwhile by the other side: fine
-        }
-      }
-      out = new FileOutputStream(file.toFile(), true); // O_APPEND: lines from the redirected stderr interleave whole
-      size = Files.size(file);
+      PrivateFiles.directory(file.getParent());
+      // Owner-only, like the socket: error messages may quote queries and paths. O_APPEND: lines from
+      // the redirected stderr interleave whole. No link followed: a repository may have planted one.
+      FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      out = Channels.newOutputStream(channel);
+      size = channel.size();
     }
 
     @Override
@@ -127,7 +123,7 @@ public final class DaemonLog {
       try {
         if (size + bytes.length > maxBytes && size > 0) {
           out.close();
-          Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+          PrivateFiles.replace(file, file.resolveSibling(file.getFileName() + ".1"));
           open();
         }
         out.write(bytes);

@@ -1,14 +1,16 @@
 package dev.cidx.embed;
 
+import dev.cidx.config.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -106,7 +108,7 @@ final class NativeLibraries {
     }
     Path dir = cache.resolve("native").resolve("jna-" + version.split(" ")[0]).resolve(prefix);
     try {
-      Files.createDirectories(dir);
+      nativeDirectory(cache, dir);
       extractOnce(url, dir.resolve(fileName));
     } catch (IOException e) {
       return; // JNA falls back to its own temporary copy
@@ -155,7 +157,7 @@ final class NativeLibraries {
     Path dir = onnxRuntimeDir(cache);
     String platform = dir.getFileName().toString();
     try {
-      Files.createDirectories(dir);
+      nativeDirectory(cache, dir);
       for (String library : List.of("onnxruntime", "onnxruntime4j_jni")) {
         String fileName = System.mapLibraryName(library).replace(".jnilib", ".dylib");
         String resource = "/ai/onnxruntime/native/" + platform + "/" + fileName;
@@ -178,25 +180,36 @@ final class NativeLibraries {
     URLConnection connection = url.openConnection();
     connection.setUseCaches(false);
     long expected = connection.getContentLengthLong();
-    if (Files.isRegularFile(target) && (expected < 0 || Files.size(target) == expected)) {
+    // Never load, nor write through, a link: whoever planted it would choose the code cidx runs.
+    PrivateFiles.refuseLink(target);
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && (expected < 0 || Files.size(target) == expected)) {
       return;
     }
-    Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp"); // O_EXCL, 0600
     try {
-      try (InputStream in = connection.getInputStream()) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try (InputStream in = connection.getInputStream();
+          OutputStream out = Channels.newOutputStream(PrivateFiles.open(tmp, StandardOpenOption.WRITE))) {
+        in.transferTo(out);
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        try {
-          Files.move(tmp, target);
-        } catch (FileAlreadyExistsException raced) {
-          // Another process finished first with the same bytes; keep its file.
-        }
-      }
+      PrivateFiles.replace(tmp, target); // another process racing with the same bytes: either file will do
     } finally {
-      Files.deleteIfExists(tmp); // a no-op once the rename succeeded
+      PrivateFiles.deleteIfExists(tmp); // a no-op once the rename succeeded
+    }
+  }
+
+  /**
+   * Creates {@code dir} and the directories between it and {@code <cache>/native} as private directories
+   * (0700, ours, no link): the libraries in them are loaded as code. {@code <cache>} itself is the user's
+   * choice and may well be a link to another disk.
+   */
+  private static void nativeDirectory(Path cache, Path dir) throws IOException {
+    Files.createDirectories(cache);
+    Path nativeRoot = cache.resolve("native");
+    Path current = nativeRoot;
+    PrivateFiles.directory(current);
+    for (Path name : nativeRoot.relativize(dir)) {
+      current = current.resolve(name);
+      PrivateFiles.directory(current);
     }
   }
 }

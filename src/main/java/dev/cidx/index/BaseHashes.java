@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,8 +84,7 @@ final class BaseHashes {
     buf.asLongBuffer().put(sorted);
     buf.position(buf.limit());
     buf.flip();
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out = PrivateFiles.openForWrite(file)) {
       while (buf.hasRemaining()) {
         out.write(buf);
       }

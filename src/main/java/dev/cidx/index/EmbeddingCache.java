@@ -1,11 +1,13 @@
 package dev.cidx.index;
 
+import dev.cidx.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -56,8 +58,8 @@ final class EmbeddingCache implements AutoCloseable {
   private void load() throws IOException {
     ByteBuffer expected = header(model, dimension);
     boolean valid = false;
-    if (Files.isRegularFile(file) && Files.size(file) >= headerBytes) {
-      try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) >= headerBytes) {
+      try (FileChannel in = PrivateFiles.open(file, StandardOpenOption.READ)) {
         ByteBuffer actual = ByteBuffer.allocate((int) headerBytes);
         readFully(in, actual, 0);
         actual.flip();
@@ -85,8 +87,8 @@ final class EmbeddingCache implements AutoCloseable {
         }
       }
     }
-    Files.createDirectories(file.getParent());
-    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    PrivateFiles.directory(file.getParent());
+    channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
     if (!valid) {
       vectors.clear();
       channel.truncate(0);
@@ -158,8 +160,7 @@ final class EmbeddingCache implements AutoCloseable {
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     boolean written = false;
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out = PrivateFiles.openForWrite(tmp)) {
       writeFully(out, header(model, dimension), 0);
       ByteBuffer buf = ByteBuffer.allocate(recordBytes).order(ByteOrder.LITTLE_ENDIAN);
       for (Map.Entry<Long, float[]> e : kept.entrySet()) {
@@ -179,10 +180,10 @@ final class EmbeddingCache implements AutoCloseable {
       }
     }
     channel.close();
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    PrivateFiles.replace(tmp, file);
     vectors.clear();
     vectors.putAll(kept);
-    channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    channel = PrivateFiles.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
     channel.position(channel.size());
   }
 

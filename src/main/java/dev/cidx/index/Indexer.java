@@ -1,6 +1,7 @@
 package dev.cidx.index;
 
 import dev.cidx.config.CidxConfig;
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
 import dev.cidx.embed.EmbeddingModel;
@@ -117,7 +118,12 @@ public final class Indexer {
     boolean clear = scope.rebuild();
     Path indexDir = repo.indexDir();
     try {
-      Files.createDirectories(indexDir);
+      // Lucene follows a link at write.lock (it opens the lock's real path): refuse any link first.
+      // An index made by an older version (0755/0644) is made owner-only here, at its next write.
+      PrivateFiles.directory(repo.dataDir());
+      PrivateFiles.checkContents(repo.dataDir());
+      PrivateFiles.directory(indexDir);
+      PrivateFiles.checkContents(indexDir);
       Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
       if (previous.isPresent() && !previous.get().model().equals(model.modelName())) {
         throw new IndexException("the index was built with model " + previous.get().model()
@@ -139,6 +145,8 @@ public final class Indexer {
           rollbackQuietly(writer, t);
           throw t;
         }
+      } finally {
+        PrivateFiles.checkContents(indexDir); // the files Lucene made in this run: 0600, like the rest
       }
     } catch (LockObtainFailedException e) {
       throw new IndexException("another `cidx index` is already writing this index; wait for it to finish", e);
@@ -506,7 +514,7 @@ public final class Indexer {
     boolean done = false;
     try {
       writer.write(tmp);
-      Files.move(tmp, repo.indexDir().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.replace(tmp, repo.indexDir().resolve(name));
       done = true;
     } finally {
       if (!done) {

@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.config.PrivateFiles;
 import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.ObjectSerializer;
@@ -96,8 +97,7 @@ public final class VectorStore {
    * vector file whose contents never reached the disk.
    */
   public void save(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel = PrivateFiles.openForWrite(file)) {
       // hnswlib closes the stream it is given; the channel must stay open until it is forced.
       OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.testing.TestRepo;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -126,13 +127,13 @@ class DaemonLockTest {
   }
 
   @Test
-  void groupWritableDataDir_isMadeOwnerWritableOnly() throws Exception {
+  void groupWritableDataDir_isMadeOwnerOnly() throws Exception {
     RepoPaths repo = TestRepo.create(root);
     Files.setPosixFilePermissions(repo.dataDir(), PosixFilePermissions.fromString("rwxrwxrwx"));
     Optional<DaemonLock> lock = DaemonLock.tryAcquire(repo);
     lock.ifPresent(DaemonLock::close);
     assertThat(lock).isPresent();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.dataDir()))).isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.dataDir()))).isEqualTo("rwx------");
   }
 
   @Test
@@ -141,5 +142,16 @@ class DaemonLockTest {
     try (DaemonLock lock = DaemonLock.tryAcquire(repo).orElseThrow()) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(repo.lockFile()))).isEqualTo("rw-------");
     }
+  }
+
+  @Test
+  void lockFileThatIsALink_isRefused_andItsTargetUntouched() throws Exception {
+    RepoPaths repo = TestRepo.create(root);
+    Path victim = Files.writeString(root.resolve("victim.txt"), "precious");
+    Files.createSymbolicLink(repo.lockFile(), victim);
+    assertThatThrownBy(() -> DaemonLock.tryAcquire(repo))
+        .isInstanceOf(UnsafePathException.class)
+        .hasMessage("`.code-indexer/daemon.lock` is a symbolic link; cidx will not write through it: remove it");
+    assertThat(Files.readString(victim)).isEqualTo("precious");
   }
 }
