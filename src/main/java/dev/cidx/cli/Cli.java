@@ -16,7 +16,8 @@ import picocli.CommandLine;
  * through the daemon.
  *
  * <p>Exit codes are grep's: 0 found, 1 nothing found, 2 error or bad usage. Errors print one line
- * ({@code cidx: <what happened and what to do>}); set {@code CIDX_DEBUG=1} for stack traces.
+ * ({@code cidx: <what happened and what to do>}); set {@code CIDX_DEBUG=1} for stack traces. Messages
+ * may quote paths and arguments, so they are printed through {@link TerminalText}.
  */
 public final class Cli {
   public static final int FOUND = 0;
@@ -61,13 +62,13 @@ public final class Cli {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println("cidx: " + ex.getMessage());
+      err.println("cidx: " + TerminalText.line(ex.getMessage()));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
       return ERROR;
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      err.println("cidx: " + describe(ex));
+      err.println("cidx: " + TerminalText.line(describe(ex)));
       if (context.debug()) {
         ex.printStackTrace(err);
       }

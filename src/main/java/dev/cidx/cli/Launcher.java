@@ -85,10 +85,10 @@ public final class Launcher {
     }
     boolean started = out.count > 0 || err.count > 0;
     // Part of the output is printed already: running again would print it twice.
-    System.err.println("cidx: " + problem + (started ? " after the command had started; see " + repo.get().logFile()
+    System.err.println("cidx: " + TerminalText.line(problem) + (started ? " after the command had started; see " + repo.get().logFile()
         : "; running standalone"));
     if (!details.isEmpty()) {
-      System.err.println(details);
+      System.err.println(TerminalText.lines(details));
     }
     return started ? 2 : Standalone.run(argv, cwd, env);
   }
