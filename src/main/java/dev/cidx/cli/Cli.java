@@ -53,6 +53,19 @@ public final class Cli {
 
   static CommandLine commandLine(Context context) {
     CommandLine cmd = new CommandLine(new RootCommand(context));
+    // "@FILE" would replace an argument by the lines of any file this process can read; a query for
+    // "@notes" means those five characters.
+    cmd.setExpandAtFiles(false);
+    if (context.insideDaemon()) {
+      cmd.setExecutionStrategy(parsed -> {
+        String command = commandPath(parsed);
+        if (!DaemonAllowList.permits(command)) {
+          context.err().println("cidx: " + DaemonAllowList.refusal(command));
+          return ERROR;
+        }
+        return new CommandLine.RunLast().execute(parsed);
+      });
+    }
     cmd.setOut(new PrintWriter(context.out(), true));
     cmd.setErr(new PrintWriter(context.err(), true));
     cmd.setColorScheme(CommandLine.Help.defaultColorScheme(
@@ -75,6 +88,16 @@ public final class Cli {
       return ERROR;
     });
     return cmd;
+  }
+
+  /** The command a parsed line runs, as a path below {@code cidx}: "query", "daemon stop", "" for the root. */
+  static String commandPath(CommandLine.ParseResult parsed) {
+    List<CommandLine> chain = parsed.asCommandLineList();
+    StringBuilder path = new StringBuilder();
+    for (CommandLine c : chain.subList(1, chain.size())) {
+      path.append(path.length() == 0 ? "" : " ").append(c.getCommandName());
+    }
+    return path.toString();
   }
 
   /** One line for any failure: the message of a user-facing error, or the type and message of a bug. */
