@@ -176,6 +176,7 @@ class HostileOutputIT {
   @Order(6)
   void run_refusesCommandsTheClientNeverForwards(String command) throws IOException {
     ensureDaemon();
+    deleteTree(dir.resolve("sub/.code-indexer")); // what an earlier case may have planted, were it not refused
     String configBefore = Files.readString(repo.configFile());
     RawRun r = rawRun(dir.resolve("sub"), command.split(" "));
 
@@ -228,6 +229,16 @@ class HostileOutputIT {
     if (DaemonControl.ping(repo).isEmpty()) {
       Result r = CidxProcess.run(dir, "query", "--fts", "zebrafish", "-q");
       assertThat(r.err()).isEmpty();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (var paths = Files.walk(root)) {
+        for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.delete(p);
+        }
+      }
     }
   }
 
