@@ -81,7 +81,8 @@ public final class Cli {
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      err.println("cidx: " + TerminalText.line(describe(ex)));
+      // lines, not line: a message may end with lines of its own (the end of daemon.log after a failed start)
+      err.println("cidx: " + TerminalText.lines(describe(ex)));
       if (context.debug()) {
         ex.printStackTrace(err);
       }
