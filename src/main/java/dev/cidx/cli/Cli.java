@@ -16,7 +16,8 @@ import picocli.CommandLine;
  * through the daemon.
  *
  * <p>Exit codes are grep's: 0 found, 1 nothing found, 2 error or bad usage. Errors print one line
- * ({@code cidx: <what happened and what to do>}); set {@code CIDX_DEBUG=1} for stack traces.
+ * ({@code cidx: <what happened and what to do>}); set {@code CIDX_DEBUG=1} for stack traces. Messages
+ * may quote paths and arguments, so they are printed through {@link TerminalText}.
  */
 public final class Cli {
   public static final int FOUND = 0;
@@ -52,6 +53,19 @@ public final class Cli {
 
   static CommandLine commandLine(Context context) {
     CommandLine cmd = new CommandLine(new RootCommand(context));
+    // "@FILE" would replace an argument by the lines of any file this process can read; a query for
+    // "@notes" means those five characters.
+    cmd.setExpandAtFiles(false);
+    if (context.insideDaemon()) {
+      cmd.setExecutionStrategy(parsed -> {
+        String command = commandPath(parsed);
+        if (!DaemonAllowList.permits(command)) {
+          context.err().println("cidx: " + DaemonAllowList.refusal(command));
+          return ERROR;
+        }
+        return new CommandLine.RunLast().execute(parsed);
+      });
+    }
     cmd.setOut(new PrintWriter(context.out(), true));
     cmd.setErr(new PrintWriter(context.err(), true));
     cmd.setColorScheme(CommandLine.Help.defaultColorScheme(
@@ -61,19 +75,30 @@ public final class Cli {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println("cidx: " + ex.getMessage());
+      err.println("cidx: " + TerminalText.line(ex.getMessage()));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
       return ERROR;
     });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      err.println("cidx: " + describe(ex));
+      // lines, not line: a message may end with lines of its own (the end of daemon.log after a failed start)
+      err.println("cidx: " + TerminalText.lines(describe(ex)));
       if (context.debug()) {
         ex.printStackTrace(err);
       }
       return ERROR;
     });
     return cmd;
+  }
+
+  /** The command a parsed line runs, as a path below {@code cidx}: "query", "daemon stop", "" for the root. */
+  static String commandPath(CommandLine.ParseResult parsed) {
+    List<CommandLine> chain = parsed.asCommandLineList();
+    StringBuilder path = new StringBuilder();
+    for (CommandLine c : chain.subList(1, chain.size())) {
+      path.append(path.length() == 0 ? "" : " ").append(c.getCommandName());
+    }
+    return path.toString();
   }
 
   /** One line for any failure: the message of a user-facing error, or the type and message of a bug. */

@@ -66,7 +66,7 @@ final class DaemonIndexing {
       });
       return Optional.of(new Outcome.Done(result));
     } catch (DaemonRpcException e) {
-      err.println("cidx: " + e.getMessage());
+      err.println("cidx: " + TerminalText.line(e.getMessage()));
       return Optional.of(new Outcome.Failed(Cli.ERROR));
     } catch (DaemonUnavailableException e) {
       if (interrupted) {
@@ -75,14 +75,14 @@ final class DaemonIndexing {
       String problem = Launcher.firstLine(e.getMessage());
       if (progressSeen) {
         // Indexing again here would only race a daemon that may still be writing.
-        err.println("cidx: daemon lost during indexing (" + problem + "); see " + repo.logFile()
+        err.println("cidx: daemon lost during indexing (" + TerminalText.line(problem) + "); see " + repo.logFile()
             + "; the last committed index is unchanged");
         return Optional.of(new Outcome.Failed(Cli.ERROR));
       }
-      err.println("cidx: daemon unavailable (" + problem + "); running standalone");
+      err.println("cidx: daemon unavailable (" + TerminalText.line(problem) + "); running standalone");
       String details = Launcher.afterFirstLine(e.getMessage()); // the end of daemon.log, as for a query
       if (!details.isEmpty()) {
-        err.println(details);
+        err.println(TerminalText.lines(details));
       }
       return Optional.empty();
     } catch (RuntimeException e) {

@@ -68,7 +68,7 @@ public final class DaemonMain {
     try {
       DaemonLog.install(repo, foreground);
     } catch (IOException e) {
-      System.err.println("cidx daemon: cannot open " + repo.logFile() + ": " + e.getMessage());
+      System.err.println(TerminalText.line("cidx daemon: cannot open " + repo.logFile() + ": " + e.getMessage()));
       return 1;
     } catch (UnsafePathException e) {
       System.err.println("cidx daemon: " + e.getMessage());
@@ -87,11 +87,11 @@ public final class DaemonMain {
       server.start();
     } catch (DaemonAlreadyRunningException e) {
       log.info("not starting: " + e.getMessage());
-      System.err.println("cidx daemon: " + e.getMessage());
+      System.err.println(TerminalText.line("cidx daemon: " + e.getMessage()));
       return 0;
     } catch (ConfigException | IOException | RuntimeException e) {
       log.log(Level.SEVERE, "cannot start the daemon", e);
-      System.err.println("cidx daemon: cannot start: " + e.getMessage());
+      System.err.println(TerminalText.line("cidx daemon: cannot start: " + e.getMessage()));
       return 1;
     }
     // SIGTERM, and SIGINT in the foreground: stop gracefully (the JVM runs shutdown hooks on both).

@@ -20,8 +20,9 @@ final class DaemonStatusPrinter {
 
   void printRunning(JsonNode s) {
     out.printf(Locale.ROOT, "daemon:        running, pid %d (cidx %s, protocol %d), %s%n", s.path("pid").asLong(),
-        s.path("version").asText("?"), s.path("protocol_version").asInt(), s.path("state").asText("?"));
-    out.println("socket:        " + s.path("socket_path").asText("-"));
+        TerminalText.line(s.path("version").asText("?")), s.path("protocol_version").asInt(),
+        TerminalText.line(s.path("state").asText("?")));
+    out.println("socket:        " + TerminalText.line(s.path("socket_path").asText("-")));
     out.println("uptime:        " + duration(s.path("uptime_seconds").asDouble()) + " (since "
         + s.path("started_at").asText("-") + ")");
     out.println("last access:   " + s.path("last_access").asText("-") + " (idle " + duration(s.path("idle_seconds").asDouble())
@@ -30,8 +31,8 @@ final class DaemonStatusPrinter {
     JsonNode cache = s.path("cache");
     if (cache.path("loaded").asBoolean()) {
       out.printf(Locale.ROOT, "cache:         loaded: model %s, %s chunks in %s files, index %s (loaded in %.0f ms at %s)%n",
-          cache.path("model").asText("-"), cache.path("chunks").asText("?"), cache.path("files").asText("?"),
-          cache.path("index_commit").asText("-"), cache.path("load_ms").asDouble(), cache.path("loaded_at").asText("-"));
+          TerminalText.line(cache.path("model").asText("-")), cache.path("chunks").asText("?"), cache.path("files").asText("?"),
+          TerminalText.line(cache.path("index_commit").asText("-")), cache.path("load_ms").asDouble(), cache.path("loaded_at").asText("-"));
     } else {
       out.println("cache:         empty (the next query loads the model and index)");
     }
@@ -53,7 +54,7 @@ final class DaemonStatusPrinter {
     out.printf(Locale.ROOT, "memory:        %.1f MiB heap used of %.1f MiB committed%n",
         s.path("heap_used_mb").asDouble(), s.path("heap_committed_mb").asDouble());
     if (s.hasNonNull("last_expiry_reason")) {
-      out.println("last expiry:   " + s.path("last_expiry_reason").asText());
+      out.println("last expiry:   " + TerminalText.line(s.path("last_expiry_reason").asText()));
     }
   }
 
@@ -104,7 +105,7 @@ final class DaemonStatusPrinter {
       line.append("; changes pending");
     }
     if (w.hasNonNull("last_error")) {
-      line.append("; last error: ").append(w.path("last_error").asText());
+      line.append("; last error: ").append(TerminalText.line(w.path("last_error").asText()));
     }
     return line.toString();
   }
@@ -112,7 +113,7 @@ final class DaemonStatusPrinter {
   void printNotRunning(RepoPaths repo, boolean enabled) {
     String why = enabled ? "the next `cidx query` starts it" : "disabled in config.json: queries run standalone";
     out.println("daemon:        not running (" + why + ")");
-    out.println("socket:        " + repo.socketPath() + (DaemonCommands.staleSocket(repo)
+    out.println("socket:        " + TerminalText.line(repo.socketPath().toString()) + (DaemonCommands.staleSocket(repo)
         ? " (stale: left by a daemon that died; the next daemon removes it)" : ""));
   }
 

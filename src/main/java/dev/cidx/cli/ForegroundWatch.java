@@ -95,7 +95,7 @@ final class ForegroundWatch {
 
         @Override
         public void failed(IndexScope scope, Exception e) {
-          ctx.err().println("cidx: " + e.getMessage() + " (retrying)");
+          ctx.err().println("cidx: " + TerminalText.line(e.getMessage()) + " (retrying)");
         }
       });
       TreeWatcher watcher = TreeWatcher.start(repo.root(), TreeWatcher.Filter.of(new FileScanner(repo, config)),
@@ -107,7 +107,7 @@ final class ForegroundWatch {
 
             @Override
             public void failed(String message) {
-              ctx.err().println("cidx: " + message);
+              ctx.err().println("cidx: " + TerminalText.line(message));
             }
           });
       if (!json) {
@@ -152,7 +152,7 @@ final class ForegroundWatch {
       ctx.out().println(Json.writeLine(line));
     } else {
       ctx.out().printf(Locale.ROOT, "%s updated %s: %d files indexed, %d deleted, %d chunks embedded, %d reused (%.1f s)%n",
-          now(), scope.describe(), run.filesIndexed(), run.filesDeleted(), run.chunksEmbedded(), run.chunksReused(), run.seconds());
+          now(), TerminalText.line(scope.describe()), run.filesIndexed(), run.filesDeleted(), run.chunksEmbedded(), run.chunksReused(), run.seconds());
     }
     ctx.out().flush();
   }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * Prints query results: for people (rank, score, location, language, numbered snippet, highlighted
  * terms; colour only on a terminal), for scripts ({@code --quiet}: one location per line), or as one
  * JSON object ({@code --json}). Results from the daemon and from a standalone query print the same.
+ * Paths and snippets come from the repository: they pass through {@link TerminalText} before any colour
+ * is added, so only cidx's own escapes reach the terminal.
  */
 final class HitPrinter {
   enum Format { HUMAN, QUIET, JSON }
@@ -37,7 +39,7 @@ final class HitPrinter {
   void print(QueryResult result) {
     switch (format) {
       case JSON -> out.println(Json.write(result));
-      case QUIET -> result.results().forEach(h -> out.println(h.location()));
+      case QUIET -> result.results().forEach(h -> out.println(TerminalText.line(h.location())));
       case HUMAN -> human(result);
     }
   }
@@ -45,7 +47,7 @@ final class HitPrinter {
   private void human(QueryResult result) {
     List<Hit> hits = result.results();
     if (hits.isEmpty()) {
-      out.println("no results for \"" + result.query() + "\" (" + result.mode().wireName() + ")");
+      out.println("no results for \"" + TerminalText.line(result.query()) + "\" (" + result.mode().wireName() + ")");
       return;
     }
     for (int i = 0; i < hits.size(); i++) {
@@ -56,8 +58,8 @@ final class HitPrinter {
       StringBuilder line = new StringBuilder();
       line.append(paint(BOLD, String.format(Locale.ROOT, "%2d.", i + 1))).append(' ')
           .append(paint(DIM, String.format(Locale.ROOT, "%.3f", h.score()))).append("  ")
-          .append(paint(CYAN, h.location())).append("  ")
-          .append(paint(DIM, h.language()));
+          .append(paint(CYAN, TerminalText.line(h.location()))).append("  ")
+          .append(paint(DIM, TerminalText.line(h.language())));
       String ranks = ranks(h);
       if (!ranks.isEmpty()) {
         line.append("  ").append(paint(DIM, ranks));
@@ -92,7 +94,7 @@ final class HitPrinter {
     int width = String.valueOf(h.snippetStartLine() + lines.length - 1).length();
     for (int i = 0; i < lines.length; i++) {
       String number = String.format(Locale.ROOT, "%" + width + "d", h.snippetStartLine() + i);
-      out.println("  " + paint(DIM, number) + "  " + highlight(lines[i], terms));
+      out.println("  " + paint(DIM, number) + "  " + highlight(TerminalText.line(lines[i]), terms));
     }
   }
 

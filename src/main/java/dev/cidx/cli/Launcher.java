@@ -55,7 +55,7 @@ public final class Launcher {
   }
 
   static int launch(List<String> argv, Path cwd, Map<String, String> env) {
-    if (!"query".equals(commandName(argv)) || argv.contains("--no-daemon") || "1".equals(env.get("CIDX_NO_DAEMON"))) {
+    if (!DaemonAllowList.permits(commandName(argv)) || argv.contains("--no-daemon") || "1".equals(env.get("CIDX_NO_DAEMON"))) {
       return Standalone.run(argv, cwd, env);
     }
     Optional<RepoPaths> repo = findRepo(argv, cwd);
@@ -77,7 +77,7 @@ public final class Launcher {
     String details = "";
     try {
       DaemonStarter starter = new DaemonStarter(repo.get(), settings, daemonCommand(repo.get()));
-      return starter.run(new RunParams(argv, cwd.toString(), terminal(), forwardedEnv(env)), out, err);
+      return starter.run(runParams(argv, cwd, repo.get(), env), out, err);
     } catch (DaemonUnavailableException e) {
       problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
       details = afterFirstLine(e.getMessage()); // the end of daemon.log when the daemon died on us
@@ -89,12 +89,47 @@ public final class Launcher {
     }
     boolean started = out.count > 0 || err.count > 0;
     // Part of the output is printed already: running again would print it twice.
-    System.err.println("cidx: " + problem + (started ? " after the command had started; see " + repo.get().logFile()
+    System.err.println("cidx: " + TerminalText.line(problem) + (started ? " after the command had started; see " + repo.get().logFile()
         : "; running standalone"));
     if (!details.isEmpty()) {
-      System.err.println(details);
+      System.err.println(TerminalText.lines(details));
     }
     return started ? 2 : Standalone.run(argv, cwd, env);
+  }
+
+  /**
+   * The request for the daemon. The daemon runs a command only in a directory inside its repository;
+   * from outside (a query with {@code --path}), the request names the repository's root and carries
+   * {@code --path} as an absolute path, which means the same from there.
+   */
+  static RunParams runParams(List<String> argv, Path cwd, RepoPaths repo, Map<String, String> env) {
+    Path dir = cwd.normalize();
+    List<String> args = argv;
+    if (!dir.startsWith(repo.root())) {
+      dir = repo.root();
+      args = absolutePaths(argv, cwd);
+    }
+    return new RunParams(args, dir.toString(), terminal(), forwardedEnv(env));
+  }
+
+  /** {@code argv} with each {@code --path DIR} / {@code --path=DIR} (before a {@code --}) resolved against {@code cwd}. */
+  static List<String> absolutePaths(List<String> argv, Path cwd) {
+    List<String> out = new ArrayList<>(argv.size());
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--")) {
+        out.addAll(argv.subList(i, argv.size()));
+        break;
+      } else if (a.equals("--path") && i + 1 < argv.size()) {
+        out.add(a);
+        out.add(cwd.resolve(argv.get(++i)).normalize().toString());
+      } else if (a.startsWith("--path=")) {
+        out.add("--path=" + cwd.resolve(a.substring("--path=".length())).normalize());
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   /**

@@ -105,7 +105,7 @@ final class QueryCommand implements Callable<Integer> {
     } catch (SearchException e) {
       throw new UserError(e.getMessage(), e);
     }
-    result.warnings().forEach(w -> ctx.err().println("cidx: " + w));
+    result.warnings().forEach(w -> ctx.err().println("cidx: " + TerminalText.line(w)));
     HitPrinter.Format format = json ? HitPrinter.Format.JSON : quiet ? HitPrinter.Format.QUIET : HitPrinter.Format.HUMAN;
     new HitPrinter(ctx.out(), ctx.terminal(), format).print(result);
     return result.results().isEmpty() ? Cli.NOT_FOUND : Cli.FOUND;

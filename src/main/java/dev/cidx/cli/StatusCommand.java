@@ -67,10 +67,10 @@ final class StatusCommand implements Callable<Integer> {
       out.println(Json.write(status));
       return Cli.FOUND;
     }
-    out.println("repository:    " + repo.root());
+    out.println("repository:    " + TerminalText.line(repo.root().toString()));
     if (!(Boolean) index.get("indexed")) {
       out.println("index:         none yet (run `cidx index`)");
-      out.println("model:         " + config.embeddingModel());
+      out.println("model:         " + TerminalText.line(config.embeddingModel()));
     } else {
       printIndex(out, index, config, cacheBytes);
     }
@@ -106,8 +106,8 @@ final class StatusCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "chunks:        %d%s%n", chunks, embedded == chunks ? ""
         : String.format(Locale.ROOT, " (%d with vectors: semantic search covers %d %%, full text all)", embedded,
             (int) Math.floor(100.0 * embedded / chunks)));
-    out.println("model:         " + index.get("model") + (index.get("model").equals(config.embeddingModel()) ? ""
-        : " (config.json asks for " + config.embeddingModel() + ": run `cidx index --clear`)"));
+    out.println("model:         " + TerminalText.line(index.get("model") + (index.get("model").equals(config.embeddingModel())
+        ? "" : " (config.json asks for " + config.embeddingModel() + ": run `cidx index --clear`)")));
     out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)
         + " embedding cache)");
     out.println("last indexed:  " + index.get("last_indexed"));

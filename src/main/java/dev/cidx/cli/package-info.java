@@ -9,5 +9,9 @@
  * of picocli, Lucene and ONNX classes so a warm query costs little more than a JVM start. Commands are
  * run concurrently inside the daemon: they keep no static mutable state and write only to their
  * {@link dev.cidx.cli.Cli.Context}'s streams.
+ *
+ * <p>Text cidx did not write (paths, snippets, queries, messages quoting them) reaches people through
+ * {@code TerminalText} and scripts through {@code Json}, so it cannot act on a terminal; the daemon runs
+ * only the commands of {@code DaemonAllowList}.
  */
 package dev.cidx.cli;

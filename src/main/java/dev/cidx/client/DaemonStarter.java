@@ -359,8 +359,9 @@ public final class DaemonStarter {
   /**
    * Starts the daemon detached from this terminal: in a new session ({@code setsid}, when installed) so
    * the terminal's Ctrl-C and hang-up do not reach it, stdin from /dev/null, stdout and stderr appended
-   * to daemon.log. A process started by the JVM is never a process-group leader, so {@code setsid}
-   * makes the new session in place instead of forking, and the returned {@link Process} is the daemon.
+   * to daemon.log, with the minimal environment of {@link DaemonEnvironment}. A process started by the JVM
+   * is never a process-group leader, so {@code setsid} makes the new session in place instead of
+   * forking, and the returned {@link Process} is the daemon.
    */
   private Process spawnProcess() throws IOException {
     List<String> command = new ArrayList<>();
@@ -378,6 +379,9 @@ public final class DaemonStarter {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectError(ProcessBuilder.Redirect.appendTo(log));
+    Map<String, String> env = DaemonEnvironment.of(pb.environment());
+    pb.environment().clear();
+    pb.environment().putAll(env);
     return pb.start();
   }
 

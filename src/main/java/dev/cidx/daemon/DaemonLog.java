@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -72,7 +73,16 @@ public final class DaemonLog {
     }
   }
 
-  /** {@code 2025-01-31T10:15:30.123Z INFO  [thread] message}, then the stack trace if any. */
+  /**
+   * {@code 2025-01-31T10:15:30.123Z INFO  [thread] message}, then the stack trace if any, each of its
+   * lines indented.
+   *
+   * <p>Messages quote file names, queries and versions sent by clients, none of which cidx chose: a
+   * newline or carriage return in them would forge a log line, an escape sequence would act on the
+   * terminal of whoever reads the log. So the message shows {@code \n}, {@code \r} and other controls
+   * as text ({@link #escape}, the rules of {@code cli.TerminalText}, which this package cannot import),
+   * and only a record's first line starts at the margin.
+   */
   static final class LineFormatter extends Formatter {
     @Override
     public String format(LogRecord r) {
@@ -81,14 +91,39 @@ public final class DaemonLog {
       String level = r.getLevel().getName();
       sb.append(level).append(" ".repeat(Math.max(1, 8 - level.length())));
       sb.append('[').append(Thread.currentThread().getName()).append("] ");
-      sb.append(formatMessage(r).replace('\n', ' ')).append('\n');
+      escape(formatMessage(r), false, sb);
+      sb.append('\n');
       if (r.getThrown() != null) {
         StringWriter trace = new StringWriter();
         r.getThrown().printStackTrace(new PrintWriter(trace));
-        sb.append(trace);
+        trace.toString().lines().forEach(line -> escape(line, true, sb.append("  ")).append('\n'));
       }
       return sb.toString();
     }
+  }
+
+  /**
+   * Appends {@code text} with C0 controls (tab kept when {@code keepTab}), DEL, C1 controls and bidi
+   * controls shown as {@code \n}, {@code \r}, {@code \xNN} or {@code \}{@code uNNNN}.
+   */
+  static StringBuilder escape(String text, boolean keepTab, StringBuilder sb) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+          || (c >= 0x2066 && c <= 0x2069);
+      if (!control || (keepTab && c == '\t')) {
+        sb.append(c);
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else if (c <= 0x7f) {
+        sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+      } else {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    return sb;
   }
 
   /** Appends records to a file and rotates it to {@code NAME.1} when it passes the cap. */

@@ -25,6 +25,7 @@ import dev.cidx.protocol.Version;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexRun;
 import dev.cidx.search.SearchException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,15 +88,40 @@ final class MethodHandler implements DaemonRpc {
     if (runner == null) {
       throw new RpcException(ErrorCode.METHOD_NOT_FOUND, "method not found: run (this daemon has no command runner)");
     }
+    Path cwd = insideRepository(params.cwd());
     try (PrintStream out = connection.outputStream(OutputParams.STDOUT);
          PrintStream err = connection.outputStream(OutputParams.STDERR)) {
-      CommandRunner.Invocation invocation = new CommandRunner.Invocation(params.argv(), Path.of(params.cwd()),
+      CommandRunner.Invocation invocation = new CommandRunner.Invocation(params.argv(), cwd,
           params.env(), params.terminal(), out, err, server.queries(), connection::isBroken);
       int exit = runner.run(invocation);
       out.flush();
       err.flush();
       return new RunResult(exit);
     }
+  }
+
+  /**
+   * The real path of a {@code run} request's directory, which must be inside this daemon's repository:
+   * a command runs as the daemon's user, so a request must not reach files elsewhere through it. Real
+   * paths on both sides, so a symbolic link cannot lead out and another spelling of the repository is
+   * still inside.
+   */
+  private Path insideRepository(String cwd) throws RpcException {
+    Path root = server.repo().root();
+    Path realRoot;
+    Path real;
+    try {
+      realRoot = root.toRealPath();
+      real = Path.of(cwd).toRealPath();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw new RpcException(ErrorCode.INVALID_PARAMS, "run refused: cwd " + cwd + " cannot be resolved ("
+          + e.getMessage() + ")");
+    }
+    if (!real.startsWith(realRoot)) {
+      throw new RpcException(ErrorCode.INVALID_PARAMS, "run refused: cwd " + real + " is outside this daemon's "
+          + "repository " + realRoot);
+    }
+    return real;
   }
 
   /**

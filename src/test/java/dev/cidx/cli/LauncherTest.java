@@ -49,4 +49,23 @@ class LauncherTest {
     assertThat(Launcher.forwardedEnv(java.util.Map.of("CIDX_DEBUG", "1", "AWS_SECRET_ACCESS_KEY", "x", "PATH", "/bin")))
         .containsExactly(java.util.Map.entry("CIDX_DEBUG", "1"));
   }
+
+  @Test
+  void runParams_insideTheRepository_forwardsTheCommandLineAsTyped() throws Exception {
+    RepoPaths repo = TestRepo.create(root.resolve("repo"));
+    Path sub = Files.createDirectories(repo.root().resolve("src"));
+    var params = Launcher.runParams(List.of("query", "x", "--path", ".."), sub, repo, java.util.Map.of());
+    assertThat(params.cwd()).isEqualTo(sub.toString());
+    assertThat(params.argv()).containsExactly("query", "x", "--path", "..");
+  }
+
+  @Test
+  void runParams_fromOutsideWithPath_sendsTheRootAndAnAbsolutePath() throws Exception {
+    RepoPaths repo = TestRepo.create(root.resolve("repo"));
+    var params = Launcher.runParams(List.of("--path=repo", "query", "x", "--path", "repo/.", "--", "--path", "y"),
+        root, repo, java.util.Map.of());
+    assertThat(params.cwd()).isEqualTo(repo.root().toString());
+    assertThat(params.argv()).containsExactly("--path=" + repo.root(), "query", "x", "--path", repo.root().toString(),
+        "--", "--path", "y");
+  }
 }

@@ -205,8 +205,8 @@ class DaemonStarterTest {
         .hasMessageStartingWith("the daemon did not answer within 0.3 s of starting");
   }
 
-  private static RunParams runParams(String... argv) {
-    return new RunParams(List.of(argv), "/", null, null);
+  private RunParams runParams(String... argv) {
+    return new RunParams(List.of(argv), root.toString(), null, null);
   }
 
   @Test

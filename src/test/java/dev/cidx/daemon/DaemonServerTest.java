@@ -503,7 +503,7 @@ class DaemonServerTest {
   void run_outputNotificationsCarryTheRequestId() throws Exception {
     start();
     try (LineSocket s = new LineSocket(server.socketPath())) {
-      s.send(request(5, "run", "{\"argv\":[\"a\"],\"cwd\":\"/\"}"));
+      s.send(request(5, "run", "{\"argv\":[\"a\"],\"cwd\":\"" + root + "\"}"));
       JsonNode first = s.read();
       assertThat(first.has("id")).isFalse();
       assertThat(first.path("method").asText()).isEqualTo("output");
@@ -529,13 +529,36 @@ class DaemonServerTest {
   }
 
   @Test
+  void run_withCwdOutsideTheRepository_isRefused_beforeTheRunnerRuns() throws Exception {
+    runner = inv -> {
+      throw new AssertionError("ran in " + inv.cwd());
+    };
+    start();
+    Path outside = Files.createTempDirectory("cidx-outside");
+    Files.createSymbolicLink(root.resolve("link-out"), outside);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      for (Path cwd : List.of(outside, root.resolve("link-out"), root.resolve("sub/.."))) {
+        assertThatThrownBy(() -> c.run(new RunParams(List.of("x"), cwd.toString(), null, null), OutputStreamSink.NULL,
+            OutputStreamSink.NULL))
+            .isInstanceOfSatisfying(DaemonRpcException.class, e -> {
+              assertThat(e.code()).isEqualTo(-32602);
+              assertThat(e.getMessage()).startsWith("run refused: cwd ");
+            });
+      }
+    } finally {
+      Files.delete(outside);
+    }
+  }
+
+  @Test
   void runnerFailure_isAnInternalError_withoutTheStackTrace() throws Exception {
     runner = inv -> {
       throw new IllegalStateException("boom");
     };
     start();
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
-      assertThatThrownBy(() -> c.run(new RunParams(List.of("x"), "/", null, null), OutputStreamSink.NULL, OutputStreamSink.NULL))
+      assertThatThrownBy(() -> c.run(new RunParams(List.of("x"), root.toString(), null, null), OutputStreamSink.NULL,
+          OutputStreamSink.NULL))
           .isInstanceOfSatisfying(DaemonRpcException.class, e -> {
             assertThat(e.code()).isEqualTo(-32603);
             assertThat(e.getMessage()).isEqualTo(
