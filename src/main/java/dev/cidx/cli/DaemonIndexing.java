@@ -6,6 +6,7 @@ import dev.cidx.client.DaemonStarter;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -84,6 +85,9 @@ final class DaemonIndexing {
       if (!details.isEmpty()) {
         err.println(details);
       }
+      return Optional.empty();
+    } catch (UnsafePathException e) {
+      err.println("cidx: " + Launcher.firstLine(e.getMessage()) + "; running standalone");
       return Optional.empty();
     } catch (RuntimeException e) {
       if (interrupted) {
