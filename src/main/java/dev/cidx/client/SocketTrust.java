@@ -41,8 +41,16 @@ public final class SocketTrust {
 
   private SocketTrust() {}
 
-  /** Rules 1 and 2: the socket file and its directory, before connecting. */
+  /**
+   * Rules 2 and 1: the socket's directory, then the socket file, before connecting. The directory comes
+   * first so that a command in a directory it must not trust runs standalone at once, instead of starting
+   * a daemon there first.
+   */
   public static void checkPath(Path socket) {
+    int me = CurrentUser.uid();
+    if (!checkDirectory(socket.toAbsolutePath().getParent(), me)) {
+      return; // no directory, so no socket: no daemon, which the connect reports
+    }
     Map<String, Object> attrs;
     try {
       attrs = Files.readAttributes(socket, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
@@ -52,7 +60,6 @@ public final class SocketTrust {
       throw new UnsafePathException(socket, "cannot check the daemon socket " + socket + " (" + e.getMessage()
           + "); cidx will not talk to it");
     }
-    int me = CurrentUser.uid();
     int type = (Integer) attrs.get("mode") & S_IFMT;
     if (type != S_IFSOCK) {
       throw new UnsafePathException(socket, "the daemon socket " + socket + " is " + describeType(type)
@@ -62,13 +69,15 @@ public final class SocketTrust {
       throw new UnsafePathException(socket, "the daemon socket " + socket + " is owned by " + ownerName(socket)
           + ", not you; cidx will not talk to it");
     }
-    checkDirectory(socket.toAbsolutePath().getParent(), me);
   }
 
-  private static void checkDirectory(Path dir, int me) {
+  /** False when {@code dir} does not exist; throws when it exists and is not the user's alone. */
+  private static boolean checkDirectory(Path dir, int me) {
     Map<String, Object> attrs;
     try {
       attrs = Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
     } catch (IOException e) {
       throw new UnsafePathException(dir, "cannot check the socket directory " + dir + " (" + e.getMessage()
           + "); cidx will not talk to a daemon there");
@@ -87,6 +96,7 @@ public final class SocketTrust {
           + String.format(Locale.ROOT, "%04o", mode & 07777) + "); cidx will not talk to a daemon there: run"
           + " `chmod go-w " + dir + "`");
     }
+    return true;
   }
 
   /** Rule 3: the process at the other end of {@code channel} runs as this user. */
