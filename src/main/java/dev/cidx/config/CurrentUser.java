@@ -5,68 +5,58 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.Map;
 
 /**
  * The user this process runs as (its effective uid), which is what owns the files and sockets it creates
  * and what a peer sees through {@code SO_PEERCRED}. The JDK has no {@code geteuid()}; the owner of
  * {@code /proc/self} is exactly that on Linux (one {@code stat}, no user-database lookup). Where there is
  * no {@code /proc} (macOS), the owner of a temporary file this process creates and deletes says the same.
- * Read once per process.
+ * Each is read once per process.
  */
 public final class CurrentUser {
-  private static volatile CurrentUser cached;
+  private static volatile Integer uid;
+  private static volatile UserPrincipal principal;
 
-  private final int uid;
-  private final UserPrincipal principal;
-
-  private CurrentUser(int uid, UserPrincipal principal) {
-    this.uid = uid;
-    this.principal = principal;
-  }
+  private CurrentUser() {}
 
   /** The effective uid of this process. */
   public static int uid() {
-    return get().uid;
+    Integer known = uid;
+    if (known == null) {
+      known = (Integer) read("unix:uid");
+      uid = known;
+    }
+    return known;
   }
 
   /**
    * The same user as a principal, comparable with {@code equals} to the owner of a file or to the user of
-   * a {@code jdk.net.UnixDomainPrincipal} (the JDK's Unix principals compare by uid).
+   * a {@code jdk.net.UnixDomainPrincipal} (the JDK's Unix principals compare by uid). Read on first use:
+   * making it looks the name up in the user database, which {@link #uid()} avoids.
    */
   public static UserPrincipal principal() {
-    return get().principal;
-  }
-
-  private static CurrentUser get() {
-    CurrentUser user = cached;
-    if (user == null) {
-      user = read();
-      cached = user;
+    UserPrincipal known = principal;
+    if (known == null) {
+      known = (UserPrincipal) read("unix:owner");
+      principal = known;
     }
-    return user;
+    return known;
   }
 
-  private static CurrentUser read() {
+  private static Object read(String attribute) {
     Path self = Path.of("/proc/self");
     try {
       if (Files.isDirectory(self)) {
-        return of(self);
+        return Files.getAttribute(self, attribute); // follows /proc/self to /proc/PID, owned by the euid
       }
       Path probe = Files.createTempFile("cidx-uid", ".tmp");
       try {
-        return of(probe);
+        return Files.getAttribute(probe, attribute);
       } finally {
         Files.deleteIfExists(probe);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot tell which user this process runs as: " + e.getMessage(), e);
     }
-  }
-
-  private static CurrentUser of(Path ownedByUs) throws IOException {
-    // Follows /proc/self to /proc/PID, which the kernel gives to the process's effective uid.
-    Map<String, Object> attributes = Files.readAttributes(ownedByUs, "unix:uid,owner");
-    return new CurrentUser((Integer) attributes.get("uid"), (UserPrincipal) attributes.get("owner"));
   }
 }
