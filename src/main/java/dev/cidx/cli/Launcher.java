@@ -155,7 +155,7 @@ public final class Launcher {
     }
     // Silent: the path that acts on the repository (the daemon's command tree, or the standalone one)
     // looks again and prints any "ignoring a foreign .code-indexer" line once, where the user sees it.
-    return RepoLocator.find(start, env, ignored -> {});
+    return RepoLocator.find(start, env, RepoLocator.NO_WARNINGS);
   }
 
   /**

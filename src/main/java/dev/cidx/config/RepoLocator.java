@@ -19,6 +19,15 @@ import java.util.function.Consumer;
  * and keep looking upward.
  */
 public final class RepoLocator {
+  /**
+   * Drops the warnings, for a caller that lets a later lookup print them. A class, not a lambda: the
+   * client's fast path uses it, and a first lambda costs a short-lived JVM milliseconds.
+   */
+  public static final Consumer<String> NO_WARNINGS = new Consumer<>() {
+    @Override
+    public void accept(String warning) {}
+  };
+
   private RepoLocator() {}
 
   /** {@link #find(Path, Map, Consumer)} with this process's environment, warning on stderr. */
