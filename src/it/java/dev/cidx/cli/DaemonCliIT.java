@@ -512,20 +512,22 @@ class DaemonCliIT {
   @Order(15)
   void daemonThatDiesWhileTheClientWaits_isReportedWithTheEndOfItsLog() throws IOException {
     RepoPaths broken = TestRepo.create(tmp.resolve("broken"));
-    Files.writeString(broken.socketPath(), "not a socket");
+    // A directory where the daemon opens its lock file. (A regular file at the socket path no longer
+    // gets this far: the client refuses it before starting anything, see HostileTrustIT.)
+    Files.createDirectory(broken.lockFile());
     Result r = CidxProcess.run(broken.root(), "daemon", "start");
     assertThat(r.exit()).isEqualTo(2);
     List<String> lines = r.err().lines().toList();
     assertThat(lines.get(0)).isEqualTo("cidx: cannot start the daemon: the daemon exited with status 1 while starting; end of "
         + broken.logFile() + ":");
-    assertThat(r.err()).contains(broken.socketPath() + " exists and is not a socket; move it away and retry");
-    assertThat(Files.readString(broken.socketPath())).isEqualTo("not a socket"); // a client never deletes it
+    assertThat(r.err()).contains("cannot start: " + broken.lockFile());
+    assertThat(Files.isDirectory(broken.lockFile())).isTrue(); // a client never deletes it
 
     Result query = CidxProcess.run(broken.root(), "query", "--fts", "anything");
     List<String> queryLines = query.err().lines().toList();
     assertThat(queryLines.get(0)).startsWith("cidx: daemon unavailable (").endsWith("; running standalone");
     assertThat(query.err()).as("the end of daemon.log follows")
-        .contains(broken.socketPath() + " exists and is not a socket; move it away and retry");
+        .contains("cannot start: " + broken.lockFile());
     assertThat(queryLines.get(queryLines.size() - 1))
         .isEqualTo("cidx: no index here: run `cidx init` then `cidx index`");
     assertThat(query.exit()).isEqualTo(2);

@@ -6,6 +6,7 @@ import dev.cidx.client.DaemonStarter;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -84,6 +85,12 @@ final class DaemonIndexing {
       if (!details.isEmpty()) {
         err.println(TerminalText.lines(details));
       }
+      return Optional.empty();
+    } catch (UnsafePathException e) {
+      if (e.use() == UnsafePathException.Use.WRITE) {
+        throw e; // a planted link: the command stops, with one line
+      }
+      err.println("cidx: " + TerminalText.line(Launcher.firstLine(e.getMessage())) + "; running standalone");
       return Optional.empty();
     } catch (RuntimeException e) {
       if (interrupted) {

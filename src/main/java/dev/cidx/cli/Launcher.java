@@ -58,7 +58,7 @@ public final class Launcher {
     if (!DaemonAllowList.permits(commandName(argv)) || argv.contains("--no-daemon") || "1".equals(env.get("CIDX_NO_DAEMON"))) {
       return Standalone.run(argv, cwd, env);
     }
-    Optional<RepoPaths> repo = findRepo(argv, cwd);
+    Optional<RepoPaths> repo = findRepo(argv, cwd, env);
     if (repo.isEmpty()) {
       return Standalone.run(argv, cwd, env); // it explains that there is no repository
     }
@@ -84,8 +84,11 @@ public final class Launcher {
     } catch (DaemonRpcException e) {
       problem = "daemon error (" + firstLine(e.getMessage()) + ")";
     } catch (UnsafePathException e) {
-      System.err.println("cidx: " + e.getMessage()); // a link planted in .code-indexer: nothing was written
-      return 2;
+      if (e.use() == UnsafePathException.Use.WRITE) {
+        System.err.println("cidx: " + TerminalText.line(e.getMessage())); // a planted link: nothing was written
+        return 2;
+      }
+      problem = firstLine(e.getMessage()); // a socket or daemon not the user's: nothing was sent to it
     }
     boolean started = out.count > 0 || err.count > 0;
     // Part of the output is printed already: running again would print it twice.
@@ -176,6 +179,10 @@ public final class Launcher {
 
   /** The repository of {@code --path DIR} / {@code --path=DIR} (the last one wins), else of the working directory. */
   static Optional<RepoPaths> findRepo(List<String> argv, Path cwd) {
+    return findRepo(argv, cwd, System.getenv());
+  }
+
+  static Optional<RepoPaths> findRepo(List<String> argv, Path cwd, Map<String, String> env) {
     Path start = cwd;
     for (int i = 0; i < argv.size(); i++) {
       String a = argv.get(i);
@@ -185,7 +192,9 @@ public final class Launcher {
         start = cwd.resolve(a.substring("--path=".length()));
       }
     }
-    return RepoLocator.find(start);
+    // Silent: the path that acts on the repository (the daemon's command tree, or the standalone one)
+    // looks again and prints any "ignoring a foreign .code-indexer" line once, where the user sees it.
+    return RepoLocator.find(start, env, RepoLocator.NO_WARNINGS);
   }
 
   /**

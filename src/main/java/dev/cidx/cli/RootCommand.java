@@ -62,7 +62,7 @@ final class RootCommand implements Runnable {
   /** The repository this command acts on, or an error saying how to make one. */
   RepoPaths repo() {
     Path start = startDir();
-    return RepoLocator.find(start).orElseThrow(() -> new UserError(
+    return RepoLocator.find(start, context.env(), context.err()::println).orElseThrow(() -> new UserError(
         "no index here: run `cidx init` then `cidx index`"));
   }
 

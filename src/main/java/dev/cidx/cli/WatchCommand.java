@@ -6,6 +6,7 @@ import dev.cidx.client.DaemonStarter;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.Messages.WatchParams;
 import dev.cidx.protocol.Messages.WatchStartResult;
 import dev.cidx.protocol.Methods;
@@ -68,6 +69,12 @@ final class WatchCommand implements Callable<Integer> {
       } catch (DaemonUnavailableException e) {
         ctx.err().println("cidx: daemon unavailable (" + Launcher.firstLine(e.getMessage())
             + "); watching in this process instead");
+      } catch (UnsafePathException e) {
+        if (e.use() == UnsafePathException.Use.WRITE) {
+          throw e; // a planted link: the command stops, with one line
+        }
+        ctx.err().println("cidx: " + TerminalText.line(Launcher.firstLine(e.getMessage()))
+            + "; watching in this process instead");
       }
     }
     return new ForegroundWatch(repo, config, ctx, quiet, json).run();

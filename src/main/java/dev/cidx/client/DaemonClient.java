@@ -85,6 +85,9 @@ public final class DaemonClient implements AutoCloseable {
    * Connects to the daemon's socket. A missing file or a refused connection (no daemon, a stale socket,
    * a daemon stopping) fails at once. A full accept queue (Linux answers {@code EAGAIN} at once to a
    * non-blocking connect) is retried until {@code timeout}: the daemon is alive, just busy.
+   *
+   * @throws dev.cidx.config.UnsafePathException when the socket, its directory or the process serving it
+   *     is not this user's ({@link SocketTrust}); nothing was sent, and the caller runs without the daemon
    */
   public static DaemonClient connect(Path socket, Duration timeout) throws DaemonUnavailableException {
     Objects.requireNonNull(socket, "socket");
@@ -108,6 +111,7 @@ public final class DaemonClient implements AutoCloseable {
     Selector selector = null;
     boolean success = false;
     try {
+      SocketTrust.checkPath(socket);
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);
       channel.configureBlocking(false);
       selector = Selector.open();
@@ -125,6 +129,7 @@ public final class DaemonClient implements AutoCloseable {
         key.cancel();
         selector.selectNow(); // flush the cancelled key before registering again
       }
+      SocketTrust.checkPeer(channel, socket); // before the first byte is sent
       channel.register(selector, SelectionKey.OP_READ);
       success = true;
       return new DaemonClient(socket, channel, selector);

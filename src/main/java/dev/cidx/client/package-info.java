@@ -12,7 +12,8 @@
  * <p>May import: {@code protocol}, {@code config}, the JDK and Jackson. It loads no Lucene, ONNX or
  * picocli class, so the {@code cidx query} fast path starts quickly; that path ({@link
  * dev.cidx.client.DaemonStarter#run}) also stays clear of Jackson databind and of lambdas, whose first
- * use costs a short-lived process more than the rest of a warm query. It never deletes a socket.
+ * use costs a short-lived process more than the rest of a warm query. It never deletes a socket, and talks
+ * only to a socket, a directory and a daemon process of the user's own ({@link dev.cidx.client.SocketTrust}).
  *
  * <p>Threads: a {@link dev.cidx.client.DaemonClient} serves one thread; the static helpers are thread-safe;
  * {@link dev.cidx.client.DaemonStarter} serializes starts per repository across threads and processes.

@@ -1,5 +1,6 @@
 package dev.cidx.config;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,9 +13,29 @@ import java.util.Objects;
 public record RepoPaths(Path root) {
   public static final String DATA_DIR = ".code-indexer";
 
+  /**
+   * The root is kept as its real path (symbolic links and {@code ..} resolved) when it exists: it is the
+   * repository's identity, from which the socket path, the fallback socket's hash and the daemon's lock
+   * follow, so two spellings of one checkout must reach one daemon, not start a second writer.
+   */
   public RepoPaths {
     Objects.requireNonNull(root, "root");
-    root = root.toAbsolutePath().normalize();
+    root = realPath(root.toAbsolutePath().normalize());
+  }
+
+  /** The real path of the longest existing prefix of {@code absolute}, with the rest appended unchanged. */
+  private static Path realPath(Path absolute) {
+    Path rest = absolute.getFileSystem().getPath("");
+    for (Path p = absolute; p != null; p = p.getParent()) {
+      try {
+        return p.toRealPath().resolve(rest);
+      } catch (IOException e) {
+        // not created yet (cidx init, a deleted file), or unreadable: try its parent
+        Path name = p.getFileName();
+        rest = name == null ? rest : name.resolve(rest);
+      }
+    }
+    return absolute;
   }
 
   public Path dataDir() {
@@ -50,6 +71,10 @@ public record RepoPaths(Path root) {
 
   /** {@code path} relative to the root, with forward slashes, as results and filters show it. */
   public String relativize(Path path) {
-    return root.relativize(path.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    Path absolute = path.toAbsolutePath().normalize();
+    if (!absolute.startsWith(root)) {
+      absolute = realPath(absolute); // spelled through a symbolic link to the root
+    }
+    return root.relativize(absolute).toString().replace('\\', '/');
   }
 }

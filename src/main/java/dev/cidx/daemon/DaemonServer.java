@@ -2,6 +2,7 @@ package dev.cidx.daemon;
 
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.ConfigException;
+import dev.cidx.config.CurrentUser;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.Indexer;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * A repository's daemon: holds the single-instance lock, serves the socket, caches the model and indexes,
@@ -279,6 +282,9 @@ public final class DaemonServer {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         continue;
       }
+      if (!fromThisUser(channel)) {
+        continue;
+      }
       Connection c = new Connection(this, channel, connectionIds.incrementAndGet());
       connections.add(c);
       DaemonStateCoordinator.State s = state.state();
@@ -295,6 +301,32 @@ public final class DaemonServer {
         connections.remove(c);
       }
     }
+  }
+
+  /**
+   * The daemon's half of the client's socket rules ({@code client.SocketTrust}, rule 3): a connection from
+   * a process of another user is closed before a byte is read or written. The socket is 0600 in the
+   * user's own directory, so only a loosened mode or another root process gets this far; either way it
+   * must not run commands as this user or read the user's index.
+   */
+  private static boolean fromThisUser(SocketChannel channel) {
+    String who;
+    try {
+      UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+      if (CurrentUser.principal().equals(peer.user())) { // the JDK's Unix principals compare by uid
+        return true;
+      }
+      who = peer.user().getName();
+    } catch (IOException | RuntimeException e) {
+      who = "a peer whose credentials cannot be read (" + e + ")";
+    }
+    LOG.warning("closed a connection from " + who + ": this daemon serves only its own user");
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // closing is all we wanted
+    }
+    return false;
   }
 
   private static void refuse(SocketChannel channel, ErrorCode code, String message) {

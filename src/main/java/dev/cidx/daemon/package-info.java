@@ -33,6 +33,9 @@
  *   <li><i>Timeout</i> or a daemon that cannot be started: the CLI prints one line and runs the command
  *       in its own process (standalone), which gives the same results, only slower.</li>
  *   <li><i>{@code SHUTTING_DOWN}</i> (-32002): the daemon is stopping; treat it as a missing daemon.</li>
+ *   <li><i>A socket, socket directory or daemon process not the user's</i> ({@code client.SocketTrust}):
+ *       one line, nothing sent, the command runs standalone. The daemon, for its part, closes at once
+ *       every accepted connection whose peer ({@code SO_PEERCRED}) is another user.</li>
  * </ul>
  *
  * <p><b>Wire protocol.</b> JSON-RPC 2.0, one JSON object per line ({@link dev.cidx.protocol.JsonLines}).

@@ -84,7 +84,7 @@ public final class VectorStore {
       public void close() {}
     };
     try {
-      HnswIndex<Long, float[], Vector, Float> graph = HnswIndex.load(in, VectorStore.class.getClassLoader());
+      HnswIndex<Long, float[], Vector, Float> graph = VectorFileInput.read(in, VectorStore.class.getClassLoader(), name);
       return new VectorStore(graph);
     } catch (RuntimeException e) {
       throw new IOException("unreadable vector file " + name + ": " + e.getMessage(), e);
@@ -288,6 +288,9 @@ public final class VectorStore {
     public Vector read(ObjectInput in) throws IOException {
       long id = in.readLong();
       int length = in.readInt();
+      if (length < 0 || length > VectorFileInput.MAX_DIMENSION) {
+        throw new IOException("a vector of " + length + " dimensions (at most " + VectorFileInput.MAX_DIMENSION + ")");
+      }
       byte[] bytes = new byte[length * Float.BYTES];
       in.readFully(bytes);
       float[] vector = new float[length];

@@ -20,6 +20,7 @@ public final class TestRepo {
   }
 
   public static RepoPaths create(Path root, DaemonSettings settings) throws IOException {
+    Files.createDirectories(root); // first, so that RepoPaths holds its real path, as discovery will
     RepoPaths repo = new RepoPaths(root);
     Files.createDirectories(repo.dataDir());
     writeConfig(repo, CidxConfig.defaults().withDaemon(settings));
