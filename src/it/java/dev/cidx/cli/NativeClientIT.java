@@ -323,6 +323,107 @@ class NativeClientIT {
     assertThat(new String(binary, StandardCharsets.ISO_8859_1)).contains(Version.CIDX);
   }
 
+  /**
+   * Answers one connection on {@code repo}'s socket with {@code lines} after reading the request, then
+   * closes. Returns the request line.
+   */
+  private static java.util.concurrent.Future<String> fakeDaemon(RepoPaths repo, String... lines) throws IOException {
+    java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+    server.bind(java.net.UnixDomainSocketAddress.of(repo.socketPath()));
+    java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(() -> {
+      try (server; java.nio.channels.SocketChannel c = server.accept()) {
+        java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(java.nio.channels.Channels.newInputStream(c), StandardCharsets.UTF_8));
+        String request = in.readLine();
+        java.io.OutputStream out = java.nio.channels.Channels.newOutputStream(c);
+        for (String line : lines) {
+          out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.flush();
+        return request;
+      } finally {
+        Files.deleteIfExists(repo.socketPath());
+      }
+    });
+    Thread thread = new Thread(task, "fake-daemon");
+    thread.setDaemon(true);
+    thread.start();
+    return task;
+  }
+
+  private Result nativeAgainstFake(RepoPaths fake, Map<String, String> env, String... args) throws IOException {
+    Path stub = tmp.resolve("java-stub.sh"); // records the handover and prints one line instead of running Java
+    Files.writeString(stub, "#!/bin/sh\necho \"$*\" >> '" + javaRuns + "'\necho 'the Java launcher ran'\n");
+    Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwx------"));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("CIDX_JAVA", stub.toString());
+    return run(BIN_CIDX, fake.root(), all, args);
+  }
+
+  /** The request is the one the Java client sends: same argv, cwd, terminal, CIDX_ environment and version. */
+  @Test
+  @Order(10)
+  void theRequest_isTheJavaClients_andTheExitCodeAndStreamsAreTheDaemons() throws Exception {
+    RepoPaths fake = TestRepo.create(tmp.resolve("fake-exit"));
+    var request = fakeDaemon(fake,
+        "{\"jsonrpc\":\"2.0\",\"method\":\"output\",\"params\":{\"id\":1,\"stream\":\"stdout\",\"text\":\"out \\u00e9\\ud83d\\ude00 \\\"q\\\"\\n\"}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"progress\",\"params\":{}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"output\",\"params\":{\"id\":1,\"stream\":\"stderr\",\"text\":\"err\\n\"}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"exit_code\":0}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"exit_code\":7}}");
+    long before = javaRuns();
+    Result r = nativeAgainstFake(fake, Map.of("CIDX_DEBUG", "x\"y", "COLUMNS", " 77 "), "query", "say \"hi\" \\ now", "-l", "2");
+    assertThat(r.exit()).as(r.err()).isEqualTo(7);
+    assertThat(r.out()).isEqualTo("out \u00e9\ud83d\ude00 \"q\"\n");
+    assertThat(r.err()).isEqualTo("err\n");
+    assertThat(javaRuns()).isEqualTo(before);
+
+    JsonNode sent = JSON.readTree(request.get(30, TimeUnit.SECONDS));
+    Map<String, String> env = new java.util.HashMap<>();
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("CIDX_") && !List.of("CIDX_NO_DAEMON", "CIDX_NATIVE").contains(k)) {
+        env.put(k, v);
+      }
+    });
+    env.put("CIDX_DEBUG", "x\"y");
+    env.put("CIDX_JAVA", tmp.resolve("java-stub.sh").toString());
+    var params = new dev.cidx.protocol.Messages.RunParams(List.of("query", "say \"hi\" \\ now", "-l", "2"),
+        fake.root().toString(), new dev.cidx.protocol.Messages.TerminalInfo(false, false, 77), env);
+    JsonNode expected = JSON.readTree(dev.cidx.protocol.StreamingCodec.request(1, "run", params));
+    assertThat(sent).isEqualTo(expected);
+  }
+
+  @Test
+  @Order(11)
+  void anErrorOrAStrangeLineBeforeOutput_handsOverToJava_once() throws Exception {
+    RepoPaths fake = TestRepo.create(tmp.resolve("fake-before"));
+    for (String answer : List.of("not json",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32004,\"message\":\"version mismatch\"}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"bad\"}}")) {
+      var request = fakeDaemon(fake, answer);
+      long before = javaRuns();
+      Result r = nativeAgainstFake(fake, Map.of(), "query", "retry");
+      assertThat(request.get(30, TimeUnit.SECONDS)).as(answer).contains("\"method\":\"run\"");
+      assertThat(r.out()).as(answer).isEqualTo("the Java launcher ran\n");
+      assertThat(r.err()).as(answer).isEmpty();
+      assertThat(javaRuns()).as(answer).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
+  @Order(12)
+  void aDaemonLostAfterOutputBegan_isOneLineAndExitTwo_neverARerun() throws Exception {
+    RepoPaths fake = TestRepo.create(tmp.resolve("fake-after"));
+    fakeDaemon(fake, "{\"jsonrpc\":\"2.0\",\"method\":\"output\",\"params\":{\"stream\":\"stdout\",\"text\":\"first\\n\"}}");
+    long before = javaRuns();
+    Result r = nativeAgainstFake(fake, Map.of(), "query", "retry");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEqualTo("first\n");
+    assertThat(r.err()).isEqualTo("cidx: daemon unavailable (the daemon closed the connection during run) after the command"
+        + " had started; see " + fake.logFile() + "\n");
+    assertThat(javaRuns()).isEqualTo(before);
+  }
+
   private static void chown(String owner, Path path) throws Exception {
     Process p = new ProcessBuilder("chown", "-h", owner, path.toString()).inheritIO().start();
     assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("chown " + owner + " " + path).isTrue();
