@@ -60,6 +60,41 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DaemonCliIT {
+  /** Every query option, for the comparisons of the daemon path (Java and native clients) with standalone. */
+  static final List<List<String>> EVERY_QUERY_OPTION = List.of(
+      List.of("retry"),
+      List.of("retry", "--json"),
+      List.of("--semantic", "wait longer after each failed attempt", "--json", "-l", "3"),
+      List.of("--fts", "parseHeaderLine", "--json", "-l", "5"),
+      List.of("token bucket rate limit", "--limit", "4", "--json"),
+      List.of("shut down gracefully", "--language", "go", "--json"),
+      List.of("find duplicate photos", "--language", "py", "--exclude-language", "markdown", "--json"),
+      List.of("cancel an in-flight request", "--path-filter", "web/**", "--json"),
+      List.of("retry", "--path-filter", "backend/**", "--exclude-path", "**/upload/**", "-l", "20", "--json"),
+      List.of("thumbnail", "--min-score", "0.5", "--json"),
+      List.of("thumbnail", "--snippet-lines", "0"),
+      List.of("--fts", "HTTP_HEADER_MAX", "-l", "1", "--snippet-lines", "2"),
+      List.of("thumbnail", "-q", "-l", "2"),
+      List.of("--fts", "HTTP_HEADER_MAX", "--case-sensitive", "--json"),
+      List.of("--fts", "http_header_max", "--case-sensitive", "--json"),
+      List.of("--fts", "thumbnial", "--fuzzy", "--json"),
+      List.of("--fts", "thumbnal", "--edit-distance", "2", "--json"),
+      List.of("--fts", "--regex", "parse.*line", "--json"),
+      List.of("upload in resumable chunks", "--accuracy", "fast", "--json"),
+      List.of("--semantic", "upload in resumable chunks", "--accuracy", "high", "--json"),
+      List.of("--fts", "zzyzxquux"));
+
+  /** Query command lines that are wrong, each answered with one line on stderr and exit 2. */
+  static final List<List<String>> BAD_QUERY_OPTIONS = List.of(
+      List.of("x", "--limit", "zero"),
+      List.of("x", "--limit", "0"),
+      List.of("--fts", "--regex", "parse("),
+      List.of("x", "--path-filter", "src/[a"),
+      List.of("--semantic", "--regex", "a.*"),
+      List.of("x", "--language", "klingon"),
+      List.of("x", "--fuzzy", "--edit-distance", "2"),
+      List.of("x", "--bogus"));
+
   /** The timings measured on the way, printed at the end for BENCHMARKS.md and the log of the build. */
   private final List<String> timings = new ArrayList<>();
 
@@ -147,7 +182,7 @@ class DaemonCliIT {
   private static final Pattern SUMMARY = Pattern.compile("(\\d+ results? in )\\d+ ms \\((\\w+), (daemon|standalone)\\)");
 
   /** The output with what may differ between two runs of one query removed: time and route. */
-  private static String comparable(String out) {
+  static String comparable(String out) {
     String trimmed = out.strip();
     if (trimmed.startsWith("{")) {
       try {
@@ -215,29 +250,7 @@ class DaemonCliIT {
   @Order(3)
   void everyQueryOption_givesTheSameOutputThroughTheDaemonAsStandalone() {
     ensureDaemon();
-    List<List<String>> table = List.of(
-        List.of("retry"),
-        List.of("retry", "--json"),
-        List.of("--semantic", "wait longer after each failed attempt", "--json", "-l", "3"),
-        List.of("--fts", "parseHeaderLine", "--json", "-l", "5"),
-        List.of("token bucket rate limit", "--limit", "4", "--json"),
-        List.of("shut down gracefully", "--language", "go", "--json"),
-        List.of("find duplicate photos", "--language", "py", "--exclude-language", "markdown", "--json"),
-        List.of("cancel an in-flight request", "--path-filter", "web/**", "--json"),
-        List.of("retry", "--path-filter", "backend/**", "--exclude-path", "**/upload/**", "-l", "20", "--json"),
-        List.of("thumbnail", "--min-score", "0.5", "--json"),
-        List.of("thumbnail", "--snippet-lines", "0"),
-        List.of("--fts", "HTTP_HEADER_MAX", "-l", "1", "--snippet-lines", "2"),
-        List.of("thumbnail", "-q", "-l", "2"),
-        List.of("--fts", "HTTP_HEADER_MAX", "--case-sensitive", "--json"),
-        List.of("--fts", "http_header_max", "--case-sensitive", "--json"),
-        List.of("--fts", "thumbnial", "--fuzzy", "--json"),
-        List.of("--fts", "thumbnal", "--edit-distance", "2", "--json"),
-        List.of("--fts", "--regex", "parse.*line", "--json"),
-        List.of("upload in resumable chunks", "--accuracy", "fast", "--json"),
-        List.of("--semantic", "upload in resumable chunks", "--accuracy", "high", "--json"),
-        List.of("--fts", "zzyzxquux"));
-    for (List<String> options : table) {
+    for (List<String> options : EVERY_QUERY_OPTION) {
       String[] argv = prepend("query", options);
       Result viaDaemon = CidxProcess.run(dir, argv);
       Run alone = standalone(dir, argv);
@@ -256,16 +269,7 @@ class DaemonCliIT {
   void badOptions_getTheSameErrorAndExitTwoThroughTheDaemon() {
     ensureDaemon();
     int errorsBefore = daemonStatus().path("errors").asInt();
-    List<List<String>> table = List.of(
-        List.of("x", "--limit", "zero"),
-        List.of("x", "--limit", "0"),
-        List.of("--fts", "--regex", "parse("),
-        List.of("x", "--path-filter", "src/[a"),
-        List.of("--semantic", "--regex", "a.*"),
-        List.of("x", "--language", "klingon"),
-        List.of("x", "--fuzzy", "--edit-distance", "2"),
-        List.of("x", "--bogus"));
-    for (List<String> options : table) {
+    for (List<String> options : BAD_QUERY_OPTIONS) {
       String[] argv = prepend("query", options);
       Result viaDaemon = CidxProcess.run(dir, argv);
       Run alone = standalone(dir, argv);
@@ -533,7 +537,7 @@ class DaemonCliIT {
     assertThat(query.exit()).isEqualTo(2);
   }
 
-  private static String[] prepend(String first, List<String> rest) {
+  static String[] prepend(String first, List<String> rest) {
     List<String> all = new ArrayList<>();
     all.add(first);
     all.addAll(rest);
