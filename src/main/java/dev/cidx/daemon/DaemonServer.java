@@ -93,7 +93,7 @@ public final class DaemonServer {
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
         : (scope, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(scope, progress, cancelled);
     this.indexJobs = new IndexJobs(indexRunner, cache, clock);
-    this.watch = new DaemonWatch(repo, this::config, indexJobs, clock);
+    this.watch = new DaemonWatch(repo, this::config, indexJobs, clock, b.notifyDelay);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -467,6 +467,7 @@ public final class DaemonServer {
     private Duration connectionIdleTimeout = Duration.ofMinutes(10);
     private Duration configPollInterval = Duration.ofSeconds(1);
     private boolean preloadCache;
+    private Duration notifyDelay = DaemonWatch.NOTIFY_DELAY;
 
     private Builder(RepoPaths repo) {
       this.repo = Objects.requireNonNull(repo, "repo");
@@ -487,6 +488,12 @@ public final class DaemonServer {
     /** Runs the indexer for {@code index}; without one, the real {@link Indexer} on the repository. */
     Builder indexRunner(IndexJobs.Runner runner) {
       this.indexRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /** How long a {@code notify} waits for more before its update; tests hold paths pending with a long one. */
+    Builder notifyDelay(Duration delay) {
+      this.notifyDelay = Objects.requireNonNull(delay, "delay");
       return this;
     }
 

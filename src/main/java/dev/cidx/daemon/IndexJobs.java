@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * The daemon's one writer: at most one index run at a time, on its own thread, which any number of
  * {@code index} requests follow. The first request starts a run; a request arriving while it runs joins
  * it (same progress, same result), unless it asks for {@code clear} and the run does not clear, which is
- * refused with {@link ErrorCode#INDEXING_RUNNING}. The run is cancelled when the last client following it
+ * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out. The run is cancelled when the last client following it
  * has gone; the indexer then rolls back and the last commit stays in service.
  *
  * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
@@ -127,23 +127,48 @@ final class IndexJobs implements AutoCloseable {
   /** A request following a job; {@code joined} when another request started it. */
   record Attachment(Job job, boolean joined) {}
 
-  /** Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}. */
+  /**
+   * Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}.
+   * A run that was cancelled (its last client went away) is never joined: it only rolls back, and a
+   * request following it would be answered with its cancellation. The request waits for it to end instead,
+   * then starts its own.
+   */
   Attachment attach(boolean clear) throws RpcException {
-    synchronized (lock) {
-      Job running = current;
-      if (running != null) {
-        if (clear && !running.clear) {
-          throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
-              + "; run `cidx index --clear` again when it has finished");
+    while (true) {
+      Job cancelledRun;
+      synchronized (lock) {
+        Job running = current;
+        if (running == null) {
+          Job job = new Job(clear, clock.instant());
+          job.clients = 1;
+          current = job;
+          thread.execute(() -> run(job));
+          return new Attachment(job, false);
         }
-        running.clients++;
-        return new Attachment(running, true);
+        if (!running.cancelled) {
+          if (clear && !running.clear) {
+            throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
+                + "; run `cidx index --clear` again when it has finished");
+          }
+          running.clients++;
+          return new Attachment(running, true);
+        }
+        cancelledRun = running;
       }
-      Job job = new Job(clear, clock.instant());
-      job.clients = 1;
-      current = job;
-      thread.execute(() -> run(job));
-      return new Attachment(job, false);
+      awaitEnd(cancelledRun);
+    }
+  }
+
+  /** Waits, without the lock, until a cancelled run has rolled back; {@link #run} clears it from current first. */
+  private static void awaitEnd(Job cancelledRun) throws RpcException {
+    LOG.info("index request waits for the cancelled run to roll back, then starts its own");
+    try {
+      cancelledRun.result.handle((run, failure) -> null).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorCode.SHUTTING_DOWN, "interrupted while waiting for a cancelled index run to end");
+    } catch (ExecutionException e) {
+      throw new AssertionError(e); // handle() completes normally
     }
   }
 

@@ -58,6 +58,8 @@ class IndexJobsTest {
     final AtomicInteger runs = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Held by a cancelled run before it returns: the window in which it is cancelled but not yet over. */
+    volatile CountDownLatch rollback = new CountDownLatch(0);
     volatile boolean useModel;
     volatile IndexException failure;
 
@@ -76,6 +78,7 @@ class IndexJobsTest {
         while (!release.await(10, TimeUnit.MILLISECONDS)) {
           if (cancelled.getAsBoolean()) {
             cancels.incrementAndGet();
+            rollback.await();
             return new IndexRun(22, 3, 0, 0, 0, 5, 0, 1.0, false, true);
           }
         }
@@ -196,6 +199,30 @@ class IndexJobsTest {
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 0);
     indexer.release.countDown();
     assertThat(b.get(10, TimeUnit.SECONDS).committed()).isTrue();
+  }
+
+  @Test
+  void newIndexRequest_neverJoinsACancelledRun_itWaitsForItToEnd_andStartsItsOwn() throws Exception {
+    indexer.rollback = new CountDownLatch(1);
+    try (LineSocket s = new LineSocket(server.socketPath())) {
+      s.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{}}\n");
+      s.read();
+    }
+    await().until(() -> indexer.cancels.get() == 1); // cancelled, still rolling back
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> next = index(false, progress);
+    await().during(Duration.ofMillis(300)).until(() -> progress.isEmpty() || !isJoined(progress.get(0)));
+    indexer.rollback.countDown();
+    await().until(() -> indexer.runs.get() == 2);
+    indexer.release.countDown();
+    IndexResult result = next.get(10, TimeUnit.SECONDS);
+    assertThat(result.cancelled()).isFalse();
+    assertThat(result.committed()).isTrue();
+    assertThat(progress.get(0)).isInstanceOfSatisfying(Map.class, p -> assertThat(p.get("joined")).isEqualTo(false));
+  }
+
+  private static boolean isJoined(Object progress) {
+    return progress instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("joined"));
   }
 
   @Test
