@@ -91,8 +91,9 @@ public final class DaemonServer {
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
     this.queries = new DaemonQueries(cache, metrics);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
-        : (scope, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(scope, progress, cancelled);
-    this.indexJobs = new IndexJobs(indexRunner, cache, clock);
+        : (runConfig, scope, embedder, progress, cancelled) ->
+            new Indexer(repo, runConfig, embedder).run(scope, progress, cancelled);
+    this.indexJobs = new IndexJobs(indexRunner, this::config, cache, clock);
     this.watch = new DaemonWatch(repo, this::config, indexJobs, clock, b.notifyDelay);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
@@ -336,6 +337,7 @@ public final class DaemonServer {
 
   private void configChanged(CidxConfig old, CidxConfig next) {
     if (!old.embeddingModel().equals(next.embeddingModel())) {
+      // A run in progress keeps the model it began with (IndexJobs); this waits until it gives it back.
       cache.clear("embedding_model changed to " + next.embeddingModel());
     }
     if (!old.fileExtensions().equals(next.fileExtensions()) || !old.excludeDirs().equals(next.excludeDirs())

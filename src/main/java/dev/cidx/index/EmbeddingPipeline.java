@@ -41,6 +41,8 @@ final class EmbeddingPipeline {
 
   private final IndexWriter writer;
   private final EmbeddingCache cache;
+  /** The model the run's commit names, and so the only one whose vectors it may use. */
+  private final String model;
   private final List<SourceFile> files;
   private final int filesScanned;
   private final IndexProgress progress;
@@ -57,6 +59,7 @@ final class EmbeddingPipeline {
       IndexProgress progress, long started) {
     this.writer = writer;
     this.cache = cache;
+    this.model = cache.model();
     this.files = files;
     this.filesScanned = filesScanned;
     this.progress = progress;
@@ -120,7 +123,7 @@ final class EmbeddingPipeline {
         docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
         long hash = c.contentHash();
         synchronized (this) {
-          if (!cache.contains(hash) && queued.add(hash)) {
+          if (!cache.contains(model, hash) && queued.add(hash)) {
             pending.add(c);
           } else {
             reused++;
@@ -196,7 +199,7 @@ final class EmbeddingPipeline {
       entries.put(batch.get(i).contentHash(), vectors.get(i));
     }
     synchronized (this) {
-      cache.putAll(entries);
+      cache.putAll(embedder.model().modelName(), entries);
       embedded += batch.size();
       for (Chunk c : batch) {
         int left = pendingPerFile.merge(c.path(), -1, Integer::sum);

@@ -186,6 +186,11 @@ public final class Indexer {
     EmbeddingPipeline pipeline = new EmbeddingPipeline(writer, cache, changed, files.size(), progress, started);
     if (!changed.isEmpty()) {
       Embedder embedder = embedderSupplier.get();
+      if (!embedder.model().modelName().equals(model.modelName())) {
+        // The commit names the run's model: vectors of another would be stored under the wrong name.
+        throw new IndexException("this run indexes with " + model.modelName() + " but was given the model "
+            + embedder.model().modelName() + " (config.json changed during the run); run `cidx index` again");
+      }
       Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
           embedder.tokenCounter());
       boolean finished = pipeline.run(chunker, embedder, cancelled);
@@ -214,7 +219,7 @@ public final class Indexer {
       files = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE)));
       chunks = searcher.count(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)));
     }
-    KnownVectors known = new KnownVectors(previousDelta(previous), cache);
+    KnownVectors known = new KnownVectors(previousDelta(previous), cache, model.modelName());
     Optional<VectorFiles> vectorFiles = previous.isPresent()
         ? extendDelta(previous.get(), known, live)
         : Optional.empty();
@@ -240,15 +245,15 @@ public final class Indexer {
   private record VectorFiles(String base, Optional<String> delta) {}
 
   /** Where a commit finds the vector of a live hash the base lacks: the previous delta, else the cache. */
-  private record KnownVectors(DeltaVectors previousDelta, EmbeddingCache cache) {
+  private record KnownVectors(DeltaVectors previousDelta, EmbeddingCache cache, String model) {
     /** The vector, or null when neither has it; {@link #requireAll} first makes sure one does. */
     float[] get(long hash) {
-      return previousDelta.vector(hash).orElseGet(() -> cache.get(hash));
+      return previousDelta.vector(hash).orElseGet(() -> cache.get(model, hash));
     }
 
     void requireAll(List<Long> hashes) throws IndexException {
       for (Long hash : hashes) {
-        if (!previousDelta.contains(hash) && !cache.contains(hash)) {
+        if (!previousDelta.contains(hash) && !cache.contains(model, hash)) {
           throw new IndexException("internal error: chunk " + Long.toHexString(hash) + " has no embedding");
         }
       }

@@ -52,7 +52,7 @@ class DaemonExpiryTest {
     RepoPaths repo = TestRepo.create(root, DaemonSettings.DEFAULTS);
     server = DaemonServer.builder(repo).cacheLoader(loader).clock(clock).configPollInterval(Duration.ofMillis(20))
         .notifyDelay(notifyDelay)
-        .indexRunner((scope, embedder, progress, cancelled) -> {
+        .indexRunner((config, scope, embedder, progress, cancelled) -> {
           updates.incrementAndGet();
           return new dev.cidx.index.IndexRun(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
         })
