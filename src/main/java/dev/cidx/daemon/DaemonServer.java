@@ -352,6 +352,18 @@ public final class DaemonServer {
     }
   }
 
+  /**
+   * What the daemon is writing, as "indexing since 09:41:07, 120/400 chunks embedded" or "watching this
+   * repository"; null when it writes nothing and would lose no work by stopping.
+   */
+  String writing() {
+    String run = indexJobs.summary();
+    if (run != null) {
+      return "indexing " + run;
+    }
+    return watch.busy() ? "watching this repository or indexing changes it was told of" : null;
+  }
+
   void recordExpiry(String reason) {
     lastExpiryReason = reason;
   }

@@ -187,6 +187,13 @@ final class IndexJobs implements AutoCloseable {
     }
   }
 
+  /** The run in progress as "since 09:41:07, 120/400 chunks embedded", or null. */
+  String summary() {
+    synchronized (lock) {
+      return current == null ? null : current.summary();
+    }
+  }
+
   /** The run in progress as status shows it, or null. */
   IndexProgressParams status() {
     Job job;

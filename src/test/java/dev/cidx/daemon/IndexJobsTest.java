@@ -237,6 +237,29 @@ class IndexJobsTest {
   }
 
   @Test
+  void shutdownUnlessWriting_isRefusedWhileARunWrites_andTheRunEndsCommitted() throws Exception {
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> run = index(false, progress);
+    await().until(() -> progress.size() >= 2);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThatThrownBy(() -> c.call(Methods.SHUTDOWN, Map.of("unless_writing", true)))
+          .isInstanceOfSatisfying(DaemonRpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.WRITING.code());
+            assertThat(e.getMessage()).matches("the daemon is indexing since \\d\\d:\\d\\d:\\d\\d, 5/10 chunks "
+                + "embedded; it keeps running");
+          });
+    }
+    assertThat(server.stopReason()).isNull();
+    indexer.release.countDown();
+    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
+    await().until(() -> server.state().snapshot().inFlight() == 0);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThat(c.call(Methods.SHUTDOWN, Map.of("unless_writing", true)).path("stopping").asBoolean()).isTrue();
+    }
+    assertThat(server.awaitStopped(Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
   void aRunInProgress_keepsTheDaemonBusy_evenPastItsIdleTtl_andStatusShowsIt() throws Exception {
     List<Object> progress = new CopyOnWriteArrayList<>();
     Future<IndexResult> result = index(false, progress);
