@@ -49,6 +49,8 @@ final class DaemonIndexing {
   private final PrintStream err;
   private volatile DaemonClient client;
   private volatile boolean interrupted;
+  /** True while watching another version's daemon finish its run (it is not ours to cancel). */
+  private volatile boolean waitingForOldRun;
   private boolean progressSeen;
 
   DaemonIndexing(RepoPaths repo, DaemonSettings settings, PrintStream err) {
@@ -71,7 +73,9 @@ final class DaemonIndexing {
           return Optional.of(new Outcome.Failed(Cli.ERROR));
         }
         err.println("cidx: " + e.getMessage() + "; waiting for its run to end, then indexing here");
+        waitingForOldRun = true;
         followOldRun(progress);
+        waitingForOldRun = false;
         if (interrupted) {
           return Optional.of(new Outcome.Failed(Cli.ERROR));
         }
@@ -168,6 +172,10 @@ final class DaemonIndexing {
     DaemonClient c = client;
     if (c != null) {
       c.close();
+    }
+    if (waitingForOldRun) {
+      err.println("stopped waiting: the other daemon's run goes on; nothing was indexed here");
+      return;
     }
     err.println("cancelled: the daemon stops the run unless another `cidx index` follows it; the last committed "
         + "index is unchanged and the chunks embedded so far will be reused");
