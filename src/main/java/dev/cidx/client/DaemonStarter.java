@@ -224,8 +224,8 @@ public final class DaemonStarter {
           + indexing.path("chunks_to_embed").asInt() + " chunks embedded; it is left to finish", hello.pid(), true);
     }
     JsonNode watch = status.path("watch");
-    if (watch.path("active").asBoolean() || watch.path("updating").asBoolean() || watch.path("pending_paths").asInt() > 0
-        || watch.path("pending_all").asBoolean()) {
+    if (watch.path("active").asBoolean() || watch.path("updating").asBoolean()
+        || watch.path("pending_paths").asInt() > 0 || watch.path("pending_all").asBoolean()) {
       throw new DaemonWritingException(describe(hello) + " is watching this repository; it is left running",
           hello.pid(), false);
     }

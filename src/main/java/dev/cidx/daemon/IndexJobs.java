@@ -31,8 +31,9 @@ import java.util.logging.Logger;
  * The daemon's one writer: at most one index run at a time, on its own thread, which any number of
  * {@code index} requests follow. The first request starts a run; a request arriving while it runs joins
  * it (same progress, same result), unless it asks for {@code clear} and the run does not clear, which is
- * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out. The run is cancelled when the last client following it
- * has gone; the indexer then rolls back and the last commit stays in service.
+ * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out. The run
+ * is cancelled when the last client following it has gone; the indexer then rolls back and the last
+ * commit stays in service.
  *
  * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
  * must be chunked, so a run with nothing to do loads nothing.
