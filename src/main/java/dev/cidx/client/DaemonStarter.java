@@ -223,10 +223,15 @@ public final class DaemonStarter {
           + localTime(indexing.path("started_at").asText()) + ", " + indexing.path("chunks_embedded").asInt() + "/"
           + indexing.path("chunks_to_embed").asInt() + " chunks embedded; it is left to finish", hello.pid(), true);
     }
+    // Pending paths are not looked at here: the status cannot tell new ones from retries of an update that
+    // keeps failing, which must not pin an old daemon for ever; the daemon itself refuses unless_writing.
     JsonNode watch = status.path("watch");
-    if (watch.path("active").asBoolean() || watch.path("updating").asBoolean()
-        || watch.path("pending_paths").asInt() > 0 || watch.path("pending_all").asBoolean()) {
+    if (watch.path("active").asBoolean()) {
       throw new DaemonWritingException(describe(hello) + " is watching this repository; it is left running",
+          hello.pid(), false);
+    }
+    if (watch.path("updating").asBoolean()) {
+      throw new DaemonWritingException(describe(hello) + " is indexing changes it was told of; it is left running",
           hello.pid(), false);
     }
   }

@@ -353,15 +353,16 @@ public final class DaemonServer {
   }
 
   /**
-   * What the daemon is writing, as "indexing since 09:41:07, 120/400 chunks embedded" or "watching this
-   * repository"; null when it writes nothing and would lose no work by stopping.
+   * What the daemon is writing, as "indexing since 09:41:07, 120/400 chunks embedded", "watching this
+   * repository" or "indexing changes it was told of"; null when it would lose no work by stopping.
    */
   String writing() {
     String run = indexJobs.summary();
     if (run != null) {
       return "indexing " + run;
     }
-    return watch.busy() ? "watching this repository or indexing changes it was told of" : null;
+    return watch.watching() ? "watching this repository"
+        : watch.busy() ? "indexing changes it was told of" : null;
   }
 
   void recordExpiry(String reason) {

@@ -180,6 +180,10 @@ final class DaemonWatch implements AutoCloseable {
     return watcher != null || queue.updating() || queue.hasUntriedChanges();
   }
 
+  synchronized boolean watching() {
+    return watcher != null;
+  }
+
   /** True when no update waits or runs (tests and benchmarks wait for this). */
   boolean settled() {
     return queue.idle();

@@ -98,6 +98,21 @@ class DaemonExpiryTest {
     }
   }
 
+  @Test
+  void shutdownUnlessWriting_isRefusedWhileNotifiedPathsWait_soAReplacingClientLosesNone() throws Exception {
+    startWithUpdates(Duration.ofHours(1), new AtomicInteger());
+    notifyChanged("A.java");
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> c.call(Methods.SHUTDOWN, java.util.Map.of("unless_writing", true)))
+          .isInstanceOfSatisfying(dev.cidx.client.DaemonRpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(dev.cidx.protocol.ErrorCode.WRITING.code());
+            assertThat(e.getMessage()).isEqualTo("the daemon is indexing changes it was told of; it keeps running");
+          });
+    }
+    assertThat(server.stopReason()).isNull();
+  }
+
   @AfterEach
   void tearDown() {
     if (server != null) {
