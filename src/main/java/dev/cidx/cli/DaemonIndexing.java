@@ -1,9 +1,11 @@
 package dev.cidx.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonClient;
 import dev.cidx.client.DaemonRpcException;
 import dev.cidx.client.DaemonStarter;
 import dev.cidx.client.DaemonUnavailableException;
+import dev.cidx.client.DaemonWritingException;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.config.UnsafePathException;
@@ -12,6 +14,7 @@ import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Methods;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -32,6 +35,8 @@ import java.util.Optional;
  */
 final class DaemonIndexing {
   private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+  /** How often the progress of an old daemon's run is asked for, as often as the daemon sends its own. */
+  private static final Duration OLD_RUN_POLL = Duration.ofMillis(250);
 
   /** What the daemon path ended with: a result, or an exit code after a message already printed. */
   sealed interface Outcome {
@@ -45,6 +50,8 @@ final class DaemonIndexing {
   private final PrintStream err;
   private volatile DaemonClient client;
   private volatile boolean interrupted;
+  /** True while watching another version's daemon finish its run (it is not ours to cancel). */
+  private volatile boolean waitingForOldRun;
   private boolean progressSeen;
 
   DaemonIndexing(RepoPaths repo, DaemonSettings settings, PrintStream err) {
@@ -53,8 +60,32 @@ final class DaemonIndexing {
     this.err = err;
   }
 
-  /** Runs the index in the daemon; empty when no daemon could be reached (nothing was started there). */
+  /**
+   * Runs the index in the daemon; empty when no daemon could be reached (nothing was started there). A
+   * daemon of another version that is running an index is left to finish, its progress shown, then
+   * replaced; one that watches is left running, and the caller indexes standalone.
+   */
   Optional<Outcome> run(boolean clear, IndexProgress progress) {
+    while (true) {
+      try {
+        return attempt(clear, progress);
+      } catch (DaemonWritingException e) {
+        if (interrupted) {
+          return Optional.of(new Outcome.Failed(Cli.ERROR));
+        }
+        err.println("cidx: " + e.getMessage() + "; waiting for its run to end, then indexing here");
+        waitingForOldRun = true;
+        followOldRun(progress);
+        waitingForOldRun = false;
+        if (interrupted) {
+          return Optional.of(new Outcome.Failed(Cli.ERROR));
+        }
+      }
+    }
+  }
+
+  /** One try; a {@link DaemonWritingException} for an old daemon's index run, which the caller waits out. */
+  private Optional<Outcome> attempt(boolean clear, IndexProgress progress) throws DaemonWritingException {
     try (DaemonClient c = new DaemonStarter(repo, settings, Launcher.daemonCommand(repo)).connect()) {
       client = c;
       if (interrupted) {
@@ -72,6 +103,9 @@ final class DaemonIndexing {
     } catch (DaemonUnavailableException e) {
       if (interrupted) {
         return Optional.of(new Outcome.Failed(Cli.ERROR)); // we closed the connection ourselves
+      }
+      if (e instanceof DaemonWritingException w && w.indexing()) {
+        throw w;
       }
       String problem = Launcher.firstLine(e.getMessage());
       if (progressSeen) {
@@ -100,12 +134,55 @@ final class DaemonIndexing {
     }
   }
 
+  /**
+   * Shows the progress of the old daemon's run from its {@code status} until it has none (or the daemon
+   * is gone): its run is another client's, so it is watched, not followed, and never cancelled from here.
+   */
+  private void followOldRun(IndexProgress progress) {
+    while (!interrupted) {
+      try (DaemonClient c = DaemonClient.connect(repo.socketPath())) {
+        client = c;
+        JsonNode indexing = c.call(Methods.STATUS, null, Duration.ofSeconds(10)).path("indexing");
+        if (!indexing.isObject()) {
+          return;
+        }
+        showProgress(indexing, progress);
+      } catch (DaemonUnavailableException | DaemonRpcException e) {
+        return; // gone, or stopping: the next attempt starts a daemon of this version
+      } finally {
+        client = null;
+      }
+      try {
+        Thread.sleep(OLD_RUN_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void showProgress(JsonNode p, IndexProgress progress) {
+    IndexProgress.Phase phase;
+    try {
+      phase = IndexProgress.Phase.valueOf(p.path("phase").asText().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return; // a phase this version does not know
+    }
+    progress.update(new IndexProgress.Snapshot(phase, p.path("files_scanned").asInt(), p.path("files_to_index").asInt(),
+        p.path("files_done").asInt(), p.path("chunks_to_embed").asInt(), p.path("chunks_embedded").asInt(),
+        p.path("elapsed_seconds").asDouble()));
+  }
+
   /** Ctrl+C: drop the connection, which tells the daemon to stop this client's run. */
   void interrupt() {
     interrupted = true;
     DaemonClient c = client;
     if (c != null) {
       c.close();
+    }
+    if (waitingForOldRun) {
+      err.println("stopped waiting: the other daemon's run goes on; nothing was indexed here");
+      return;
     }
     err.println("cancelled: the daemon stops the run unless another `cidx index` follows it; the last committed "
         + "index is unchanged and the chunks embedded so far will be reused");

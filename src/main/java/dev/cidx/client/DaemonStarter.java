@@ -1,5 +1,6 @@
 package dev.cidx.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
@@ -7,6 +8,7 @@ import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.RunParams;
+import dev.cidx.protocol.Messages.ShutdownParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
 import java.io.File;
@@ -40,8 +42,11 @@ import java.util.stream.Collectors;
  * itself); when that does not answer, and for {@link #connect()}, the bounded retry loop of the client side:
  * <ol>
  *   <li>Connect and {@code hello}. A matching daemon: done.</li>
- *   <li>A daemon of another version: ask it to {@code shutdown}, wait (at most
- *       {@link #OLD_DAEMON_STOP_TIMEOUT}) until its socket is gone, then go on as if there were none.</li>
+ *   <li>A daemon of another version: unless it is writing the index (its {@code status}, then a
+ *       {@code shutdown} with {@code unless_writing}), ask it to {@code shutdown}, wait (at most
+ *       {@link #OLD_DAEMON_STOP_TIMEOUT}) until its socket is gone, then go on as if there were none. One
+ *       that writes is left running: {@link DaemonWritingException}, and the caller waits for its run or
+ *       works standalone.</li>
  *   <li>No daemon (or one stopping): take the spawn lock ({@code .code-indexer/daemon.spawn.lock}, an
  *       {@code flock}, plus an in-process lock), so that of many clients starting at once exactly one
  *       spawns; connect again (another client may have started one meanwhile); else spawn the daemon
@@ -113,6 +118,8 @@ public final class DaemonStarter {
         return client;
       }
       replaceOldDaemon(client, hello);
+    } catch (DaemonWritingException e) {
+      throw e; // left running: neither replaced nor joined
     } catch (DaemonUnavailableException e) {
       // no daemon, a stale socket or one stopping: start one below
     }
@@ -175,16 +182,73 @@ public final class DaemonStarter {
     }
   }
 
-  /** Asks a daemon of another version to stop and waits until its socket is gone. */
+  /**
+   * Asks a daemon of another version to stop and waits until its socket is gone; unless it is writing the
+   * index, which another client started: stopping it would cancel that run or watch. It is asked first
+   * ({@code status}), and the {@code shutdown} carries {@code unless_writing}, so a daemon of this version
+   * refuses if a run began in between. A daemon from before {@code unless_writing} ignores it: for one, the
+   * status just before is the only check.
+   *
+   * @throws DaemonWritingException the daemon writes the index and is left running
+   */
   private void replaceOldDaemon(DaemonClient client, HelloResult hello) throws DaemonUnavailableException {
     try (client) {
-      client.call(Methods.SHUTDOWN, null, Duration.ofSeconds(5));
-    } catch (DaemonRpcException | DaemonUnavailableException e) {
+      refuseIfWriting(client, hello);
+      client.call(Methods.SHUTDOWN, new ShutdownParams(true), Duration.ofSeconds(5));
+    } catch (DaemonRpcException e) {
+      if (e.code() == ErrorCode.WRITING.code()) {
+        throw new DaemonWritingException(describe(hello) + ": " + e.getMessage(), hello.pid(), false);
+      }
+      // it may be stopping already; wait for the socket either way
+    } catch (DaemonWritingException e) {
+      throw e;
+    } catch (DaemonUnavailableException e) {
       // it may be stopping already; wait for the socket either way
     }
     if (!awaitSocketGone(socketPath(), OLD_DAEMON_STOP_TIMEOUT)) {
       throw new DaemonUnavailableException("the daemon (pid " + hello.pid() + ") of cidx " + hello.cidxVersion()
           + " did not stop within " + OLD_DAEMON_STOP_TIMEOUT.toSeconds() + " s; stop it with `cidx daemon stop`");
+    }
+  }
+
+  /** Throws if the daemon's status shows it writing; a status it cannot give (an older daemon) shows nothing. */
+  private static void refuseIfWriting(DaemonClient client, HelloResult hello) throws DaemonUnavailableException {
+    JsonNode status;
+    try {
+      status = client.call(Methods.STATUS, null, Duration.ofSeconds(5));
+    } catch (DaemonRpcException e) {
+      return;
+    }
+    JsonNode indexing = status.path("indexing");
+    if (indexing.isObject()) {
+      throw new DaemonWritingException(describe(hello) + " is indexing since "
+          + localTime(indexing.path("started_at").asText()) + ", " + indexing.path("chunks_embedded").asInt() + "/"
+          + indexing.path("chunks_to_embed").asInt() + " chunks embedded; it is left to finish", hello.pid(), true);
+    }
+    // Pending paths are not looked at here: the status cannot tell new ones from retries of an update that
+    // keeps failing, which must not pin an old daemon for ever; the daemon itself refuses unless_writing.
+    JsonNode watch = status.path("watch");
+    if (watch.path("active").asBoolean()) {
+      throw new DaemonWritingException(describe(hello) + " is watching this repository; it is left running",
+          hello.pid(), false);
+    }
+    if (watch.path("updating").asBoolean()) {
+      throw new DaemonWritingException(describe(hello) + " is indexing changes it was told of; it is left running",
+          hello.pid(), false);
+    }
+  }
+
+  private static String describe(HelloResult hello) {
+    return "the daemon of cidx " + hello.cidxVersion() + " (pid " + hello.pid() + ")";
+  }
+
+  /** An ISO instant as local HH:mm:ss, or as given when it is not one. */
+  static String localTime(String isoInstant) {
+    try {
+      return java.time.LocalTime.ofInstant(java.time.Instant.parse(isoInstant), java.time.ZoneId.systemDefault())
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return isoInstant;
     }
   }
 

@@ -39,9 +39,12 @@ import java.util.logging.Logger;
  */
 final class Connection implements Runnable {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-  /** Methods that count as use of the daemon (see {@link DaemonStateCoordinator}). */
+  /**
+   * Methods that count as use of the daemon (see {@link DaemonStateCoordinator}); {@code notify} too: an
+   * editor or hook telling the daemon of changes is using it.
+   */
   private static final Set<String> ACTIVITY = Set.of(Methods.QUERY, Methods.RUN, Methods.INDEX,
-      Methods.CLEAR_CACHE);
+      Methods.CLEAR_CACHE, Methods.NOTIFY);
   /** Methods that only observe: not in flight, no activity (see {@link DaemonStateCoordinator}). */
   private static final Set<String> OBSERVING = Set.of(Methods.HELLO, Methods.PING, Methods.STATUS);
 

@@ -12,6 +12,7 @@ import dev.cidx.protocol.Messages.NotifyResult;
 import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.RunResult;
+import dev.cidx.protocol.Messages.ShutdownParams;
 import dev.cidx.protocol.Messages.ShutdownResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Messages.WatchParams;
@@ -60,5 +61,5 @@ public interface DaemonRpc {
   ClearCacheResult clearCache(NoParams params);
 
   @JsonRpcMethod(Methods.SHUTDOWN)
-  ShutdownResult shutdown(NoParams params);
+  ShutdownResult shutdown(ShutdownParams params) throws RpcException;
 }

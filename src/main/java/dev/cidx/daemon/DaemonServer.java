@@ -94,9 +94,10 @@ public final class DaemonServer {
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
     this.queries = new DaemonQueries(cache, metrics);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
-        : (scope, embedder, progress, cancelled) -> new Indexer(repo, config(), embedder).run(scope, progress, cancelled);
-    this.indexJobs = new IndexJobs(indexRunner, cache, clock);
-    this.watch = new DaemonWatch(repo, this::config, indexJobs, clock);
+        : (runConfig, scope, embedder, progress, cancelled) ->
+            new Indexer(repo, runConfig, embedder).run(scope, progress, cancelled);
+    this.indexJobs = new IndexJobs(indexRunner, this::config, cache, clock);
+    this.watch = new DaemonWatch(repo, this::config, indexJobs, clock, b.notifyDelay);
     this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -368,6 +369,7 @@ public final class DaemonServer {
 
   private void configChanged(CidxConfig old, CidxConfig next) {
     if (!old.embeddingModel().equals(next.embeddingModel())) {
+      // A run in progress keeps the model it began with (IndexJobs); this waits until it gives it back.
       cache.clear("embedding_model changed to " + next.embeddingModel());
     }
     if (!old.fileExtensions().equals(next.fileExtensions()) || !old.excludeDirs().equals(next.excludeDirs())
@@ -380,6 +382,19 @@ public final class DaemonServer {
         e.reschedule();
       }
     }
+  }
+
+  /**
+   * What the daemon is writing, as "indexing since 09:41:07, 120/400 chunks embedded", "watching this
+   * repository" or "indexing changes it was told of"; null when it would lose no work by stopping.
+   */
+  String writing() {
+    String run = indexJobs.summary();
+    if (run != null) {
+      return "indexing " + run;
+    }
+    return watch.watching() ? "watching this repository"
+        : watch.busy() ? "indexing changes it was told of" : null;
   }
 
   void recordExpiry(String reason) {
@@ -499,6 +514,7 @@ public final class DaemonServer {
     private Duration connectionIdleTimeout = Duration.ofMinutes(10);
     private Duration configPollInterval = Duration.ofSeconds(1);
     private boolean preloadCache;
+    private Duration notifyDelay = DaemonWatch.NOTIFY_DELAY;
 
     private Builder(RepoPaths repo) {
       this.repo = Objects.requireNonNull(repo, "repo");
@@ -519,6 +535,12 @@ public final class DaemonServer {
     /** Runs the indexer for {@code index}; without one, the real {@link Indexer} on the repository. */
     Builder indexRunner(IndexJobs.Runner runner) {
       this.indexRunner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /** How long a {@code notify} waits for more before its update; tests hold paths pending with a long one. */
+    Builder notifyDelay(Duration delay) {
+      this.notifyDelay = Objects.requireNonNull(delay, "delay");
       return this;
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It knows nothing about sockets, caches or expiry rules: the server reports requests to it, the
  * expiry rules read it, and stop waits on it.
  *
- * <p><b>What counts as activity.</b> {@code query}, {@code run}, {@code index} and {@code clear_cache}
+ * <p><b>What counts as activity.</b> {@code query}, {@code run}, {@code index}, {@code notify} and {@code clear_cache}
  * reset the idle clock and are in flight while they run (an index run for as long as it writes) (the daemon is never idle then, and stop waits for them);
  * {@code shutdown} is in flight but no activity. {@code hello}, {@code ping} and {@code status} only
  * observe: they are neither, so a monitoring loop does not keep an unused daemon alive and a status

@@ -41,13 +41,16 @@ final class DaemonWatch implements AutoCloseable {
   private final Supplier<CidxConfig> config;
   private final Clock clock;
   private final UpdateQueue queue;
+  private final Duration notifyDelay;
 
   // Guarded by this.
   private TreeWatcher watcher;
   private Instant since;
   private Duration debounce;
 
-  DaemonWatch(RepoPaths repo, Supplier<CidxConfig> config, IndexJobs jobs, Clock clock) {
+  /** @param notifyDelay how long a {@code notify} waits for more before its update ({@link #NOTIFY_DELAY}) */
+  DaemonWatch(RepoPaths repo, Supplier<CidxConfig> config, IndexJobs jobs, Clock clock, Duration notifyDelay) {
+    this.notifyDelay = notifyDelay;
     this.repo = repo;
     this.config = config;
     this.clock = clock;
@@ -133,7 +136,7 @@ final class DaemonWatch implements AutoCloseable {
   /** Queues the paths (relative, or absolute below the root) for a background update; none: everything. */
   NotifyResult changed(List<String> paths) {
     if (paths.isEmpty()) {
-      queue.add(IndexScope.ALL, NOTIFY_DELAY);
+      queue.add(IndexScope.ALL, notifyDelay);
       return new NotifyResult(0, 0);
     }
     List<String> relative = new ArrayList<>(paths.size());
@@ -144,7 +147,7 @@ final class DaemonWatch implements AutoCloseable {
         Path p = root.resolve(path).normalize();
         Path base = p.startsWith(root) ? root : p.startsWith(realRoot) ? realRoot : null; // editors send real paths
         if (base != null && p.equals(base)) {
-          queue.add(IndexScope.ALL, NOTIFY_DELAY);
+          queue.add(IndexScope.ALL, notifyDelay);
           return new NotifyResult(paths.size(), 0);
         } else if (base != null) {
           relative.add(base.relativize(p).toString().replace('\\', '/'));
@@ -154,7 +157,7 @@ final class DaemonWatch implements AutoCloseable {
       }
     }
     if (!relative.isEmpty()) {
-      queue.add(IndexScope.of(relative), NOTIFY_DELAY);
+      queue.add(IndexScope.of(relative), notifyDelay);
     }
     return new NotifyResult(relative.size(), paths.size() - relative.size());
   }
@@ -168,12 +171,17 @@ final class DaemonWatch implements AutoCloseable {
   }
 
   /**
-   * Whether a watch or an update runs: the daemon is busy, not idle. An update that only waits (for its
-   * debounce, or to be retried after a failure) does not keep the daemon alive: one that keeps failing
-   * would otherwise keep it up for ever.
+   * Whether a watch or an update runs, or accepted changes wait for their first update: the daemon is
+   * busy, not idle, so it does not expire with paths it answered {@code notify} for still unindexed. An
+   * update that only waits to be retried after a failure does not keep the daemon alive: one that keeps
+   * failing would otherwise keep it up for ever.
    */
   synchronized boolean busy() {
-    return watcher != null || queue.updating();
+    return watcher != null || queue.updating() || queue.hasUntriedChanges();
+  }
+
+  synchronized boolean watching() {
+    return watcher != null;
   }
 
   /** True when no update waits or runs (tests and benchmarks wait for this). */

@@ -64,6 +64,8 @@ final class IndexCache implements QueryService, AutoCloseable {
   private CacheLoader.Model spareModel;
   /** Index runs holding a borrowed model; guarded by loadLock. */
   private int borrowed;
+  /** The model last lent to an index run while {@link #borrowed} is positive; guarded by loadLock. */
+  private CacheLoader.Model lent;
   private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "cidx-model-loader");
     t.setDaemon(true);
@@ -162,6 +164,15 @@ final class IndexCache implements QueryService, AutoCloseable {
       if (old != null) {
         LOG.info("index changed on disk: reopened the snapshot in " + Math.round(fresh.loadMs()) + " ms"
             + (keptModel != null ? " (model kept)" : " (model reloaded)"));
+        if (keptModel == null && borrowed > 0 && old.model() == lent) {
+          // An index run still embeds with the old model (config.json named another since it began): it
+          // becomes the spare, closed once the run has given it back and the cache is dropped or reloaded.
+          if (spareModel != null && spareModel != lent) {
+            closeQuietly(spareModel);
+          }
+          spareModel = old.model();
+          keptModel = old.model();
+        }
         closeEntry(old, keptModel);
       } else {
         LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
@@ -260,6 +271,14 @@ final class IndexCache implements QueryService, AutoCloseable {
         if (!returned) {
           returned = true;
           borrowed--;
+          if (borrowed == 0) {
+            if (spareModel == lent && spareModel != null && !spareModel.name().equals(configuredModel.get())) {
+              // Loaded for a run that began before config.json named another model: nothing needs it now.
+              closeQuietly(spareModel);
+              spareModel = null;
+            }
+            lent = null;
+          }
           modelReturned.signalAll();
         }
       } finally {
@@ -269,13 +288,13 @@ final class IndexCache implements QueryService, AutoCloseable {
   }
 
   /**
-   * The configured model for an index run: the loaded entry's, else the spare one, else a newly loaded one
-   * that becomes the spare. Until the caller closes the result, the cache is not dropped.
+   * The model {@code modelName} for an index run, the one its config named when it began (config.json may
+   * name another by now): the loaded entry's, else the spare one, else a newly loaded one that becomes the
+   * spare. Until the caller closes the result, the cache is not dropped and the model is not closed.
    */
-  BorrowedModel borrowModel() throws SearchException {
+  BorrowedModel borrowModel(String modelName) throws SearchException {
     loadLock.lock();
     try {
-      String modelName = configuredModel.get();
       Entry e = entry;
       CacheLoader.Model model;
       if (e != null && e.model().name().equals(modelName)) {
@@ -283,7 +302,9 @@ final class IndexCache implements QueryService, AutoCloseable {
       } else if (spareModel != null && spareModel.name().equals(modelName)) {
         model = spareModel;
       } else {
-        closeQuietly(spareModel);
+        if (spareModel != lent) {
+          closeQuietly(spareModel);
+        }
         spareModel = null;
         Future<CacheLoader.Model> loading = modelLoader.submit(() -> loader.loadModel(modelName));
         model = awaitModel(modelName, loading);
@@ -292,6 +313,7 @@ final class IndexCache implements QueryService, AutoCloseable {
         LOG.info("model " + modelName + " loaded for an index run");
       }
       borrowed++;
+      lent = model;
       return new BorrowedModel(model);
     } finally {
       loadLock.unlock();

@@ -1,5 +1,6 @@
 package dev.cidx.daemon;
 
+import dev.cidx.config.CidxConfig;
 import dev.cidx.embed.Embedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
@@ -30,11 +31,21 @@ import java.util.logging.Logger;
  * The daemon's one writer: at most one index run at a time, on its own thread, which any number of
  * {@code index} requests follow. The first request starts a run; a request arriving while it runs joins
  * it (same progress, same result), unless it asks for {@code clear} and the run does not clear, which is
- * refused with {@link ErrorCode#INDEXING_RUNNING}. The run is cancelled when the last client following it
- * has gone; the indexer then rolls back and the last commit stays in service.
+ * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out. The run
+ * is cancelled when the last client following it has gone; the indexer then rolls back and the last
+ * commit stays in service.
  *
  * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
  * must be chunked, so a run with nothing to do loads nothing.
+ *
+ * <p><b>One model per run.</b> Each run (and each background update) reads config.json once, when it
+ * starts, and uses that config from start to end: the indexer writes its commit under that config's model
+ * and borrows exactly that model, even if config.json names another one by the time the first file is
+ * chunked. A model change in the middle of a run therefore waits for the run: the run finishes with the
+ * model it began with (its commit says so, and its vectors are that model's), the cache drops the old model
+ * once the run gives it back, and the next run reports that the index needs {@code cidx index --clear}.
+ * Waiting was chosen over cancelling because it loses no work and leaves a consistent commit, while a
+ * cancelled run would have to be redone anyway.
  *
  * <p>Threads: {@link #attach} and {@link Job#detach} run on connection threads; the run on the
  * {@code cidx-indexer} thread. {@link #current} and each job's client count are guarded by {@link #lock};
@@ -44,14 +55,18 @@ final class IndexJobs implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexJobs.class.getName());
   private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
-  /** Runs the indexer; the production one is {@code new Indexer(repo, config, embedder).run(...)}. */
+  /**
+   * Runs the indexer; the production one is {@code new Indexer(repo, config, embedder).run(...)}. The
+   * {@code embedder} supplies the model {@code config} names, never another.
+   */
   @FunctionalInterface
   interface Runner {
-    IndexRun run(IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
-        throws IOException, IndexException;
+    IndexRun run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
+        BooleanSupplier cancelled) throws IOException, IndexException;
   }
 
   private final Runner runner;
+  private final Supplier<CidxConfig> config;
   private final IndexCache cache;
   private final Clock clock;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -63,8 +78,9 @@ final class IndexJobs implements AutoCloseable {
   /** The run in progress, null when none; guarded by lock. */
   private Job current;
 
-  IndexJobs(Runner runner, IndexCache cache, Clock clock) {
+  IndexJobs(Runner runner, Supplier<CidxConfig> config, IndexCache cache, Clock clock) {
     this.runner = runner;
+    this.config = config;
     this.cache = cache;
     this.clock = clock;
   }
@@ -127,23 +143,55 @@ final class IndexJobs implements AutoCloseable {
   /** A request following a job; {@code joined} when another request started it. */
   record Attachment(Job job, boolean joined) {}
 
-  /** Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}. */
+  /**
+   * Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}.
+   * A run that was cancelled (its last client went away) is never joined: it only rolls back, and a
+   * request following it would be answered with its cancellation. The request waits for it to end instead,
+   * then starts its own.
+   */
   Attachment attach(boolean clear) throws RpcException {
-    synchronized (lock) {
-      Job running = current;
-      if (running != null) {
-        if (clear && !running.clear) {
-          throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
-              + "; run `cidx index --clear` again when it has finished");
+    while (true) {
+      Job cancelledRun;
+      synchronized (lock) {
+        Job running = current;
+        if (running == null) {
+          Job job = new Job(clear, clock.instant());
+          job.clients = 1;
+          current = job;
+          thread.execute(() -> run(job));
+          return new Attachment(job, false);
         }
-        running.clients++;
-        return new Attachment(running, true);
+        if (!running.cancelled) {
+          if (clear && !running.clear) {
+            throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
+                + "; run `cidx index --clear` again when it has finished");
+          }
+          running.clients++;
+          return new Attachment(running, true);
+        }
+        cancelledRun = running;
       }
-      Job job = new Job(clear, clock.instant());
-      job.clients = 1;
-      current = job;
-      thread.execute(() -> run(job));
-      return new Attachment(job, false);
+      awaitEnd(cancelledRun);
+    }
+  }
+
+  /** Waits, without the lock, until a cancelled run has rolled back; {@link #run} clears it from current first. */
+  private static void awaitEnd(Job cancelledRun) throws RpcException {
+    LOG.info("index request waits for the cancelled run to roll back, then starts its own");
+    try {
+      cancelledRun.result.handle((run, failure) -> null).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcException(ErrorCode.SHUTTING_DOWN, "interrupted while waiting for a cancelled index run to end");
+    } catch (ExecutionException e) {
+      throw new AssertionError(e); // handle() completes normally
+    }
+  }
+
+  /** The run in progress as "since 09:41:07, 120/400 chunks embedded", or null. */
+  String summary() {
+    synchronized (lock) {
+      return current == null ? null : current.summary();
     }
   }
 
@@ -175,14 +223,19 @@ final class IndexJobs implements AutoCloseable {
     }
   }
 
-  /** Runs the indexer with the cache's model, borrowed only if a file must be chunked, and gives it back. */
+  /**
+   * Runs the indexer with the config of this moment and the cache's copy of that config's model, borrowed
+   * only if a file must be chunked, and gives it back.
+   */
   private IndexRun runWithModel(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
+    CidxConfig runConfig = config.get();
+    String modelName = runConfig.embeddingModel();
     IndexCache.BorrowedModel[] borrowed = new IndexCache.BorrowedModel[1];
     Supplier<Embedder> embedder = () -> {
       if (borrowed[0] == null) {
         try {
-          borrowed[0] = cache.borrowModel();
+          borrowed[0] = cache.borrowModel(modelName);
         } catch (SearchException e) {
           throw new ModelUnavailable(e);
         }
@@ -190,7 +243,7 @@ final class IndexJobs implements AutoCloseable {
       return borrowed[0].model().embedder();
     };
     try {
-      return runner.run(scope, embedder, progress, cancelled);
+      return runner.run(runConfig, scope, embedder, progress, cancelled);
     } finally {
       if (borrowed[0] != null) {
         borrowed[0].close();

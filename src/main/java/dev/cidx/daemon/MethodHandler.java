@@ -13,6 +13,7 @@ import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.RunResult;
+import dev.cidx.protocol.Messages.ShutdownParams;
 import dev.cidx.protocol.Messages.ShutdownResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Messages.WatchParams;
@@ -189,8 +190,19 @@ final class MethodHandler implements DaemonRpc {
     return new ClearCacheResult(cleared);
   }
 
+  /**
+   * Stops the daemon; with {@code unless_writing}, only if it is not writing the index (a client replacing
+   * a daemon of another version must not cancel another client's run or watch).
+   */
   @Override
-  public ShutdownResult shutdown(NoParams params) {
+  public ShutdownResult shutdown(ShutdownParams params) throws RpcException {
+    if (params.unlessWriting()) {
+      String writing = server.writing();
+      if (writing != null) {
+        LOG.info("shutdown refused: the daemon is " + writing);
+        throw new RpcException(ErrorCode.WRITING, "the daemon is " + writing + "; it keeps running");
+      }
+    }
     // Stop runs on its own thread and first waits for requests in flight, this one included, so the
     // response below is written before the connection is closed.
     server.requestStop("shutdown requested by a client");

@@ -27,9 +27,13 @@
  *   <li><i>Version mismatch</i>: a forwarded {@code run} carries the client's version, and a daemon of
  *       another version answers {@code VERSION_MISMATCH} (-32004) without running it, so a warm command is
  *       one request with no {@code hello} before it. On that answer, as on a mismatch in {@code hello}, the
- *       client asks the old daemon to {@code shutdown}, waits (bounded) until its socket is gone, starts a
- *       new one and retries once. A {@code run} without a version (an older client, which said
- *       {@code hello} first) is not checked.</li>
+ *       client asks the old daemon for its {@code status}; unless it is writing the index, asks it to
+ *       {@code shutdown} with {@code unless_writing} (refused with {@code WRITING}, -32016, if a run began
+ *       meanwhile), waits (bounded) until its socket is gone, starts a new one and retries once. A daemon
+ *       that writes (an index run, a watch, notified changes not yet indexed) is another client's work and
+ *       is left running: {@code cidx index} shows its run's progress and indexes once it has ended, other
+ *       commands run standalone, each saying so in one line. A {@code run} without a version (an older
+ *       client, which said {@code hello} first) is not checked.</li>
  *   <li><i>Timeout</i> or a daemon that cannot be started: the CLI prints one line and runs the command
  *       in its own process (standalone), which gives the same results, only slower.</li>
  *   <li><i>{@code SHUTTING_DOWN}</i> (-32002): the daemon is stopping; treat it as a missing daemon.</li>

@@ -26,6 +26,10 @@ import java.util.Set;
  * long hash and {@code dimension} little-endian floats. A torn last record (a kill mid-write) is
  * ignored and overwritten by the next append. A cache written by another model is discarded.
  *
+ * <p>Keyed by model as well as by hash: a cache holds one model's vectors, and every read and write names
+ * the model it means, so a vector of one model is never served for another, nor stored as another's,
+ * even where two models share a dimension (a model changed in config.json while a run embedded).
+ *
  * <p>Not thread-safe: the one indexer that owns it appends from one thread.
  */
 final class EmbeddingCache implements AutoCloseable {
@@ -103,16 +107,30 @@ final class EmbeddingCache implements AutoCloseable {
     return vectors.size();
   }
 
-  float[] get(long hash) {
-    return vectors.get(hash);
+  /** The model whose vectors this cache holds. */
+  String model() {
+    return model;
   }
 
-  boolean contains(long hash) {
-    return vectors.containsKey(hash);
+  /** The vector {@code model} made for {@code hash}, or null: always null for another model than the cache's. */
+  float[] get(String model, long hash) {
+    return this.model.equals(model) ? vectors.get(hash) : null;
   }
 
-  /** Appends a batch and forces it to disk, so a kill after this call loses none of it. */
-  void putAll(Map<Long, float[]> batch) throws IOException {
+  boolean contains(String model, long hash) {
+    return this.model.equals(model) && vectors.containsKey(hash);
+  }
+
+  /**
+   * Appends a batch of vectors {@code madeBy} made and forces it to disk, so a kill after this call loses
+   * none of it.
+   *
+   * @throws IllegalArgumentException {@code madeBy} is not the cache's model: nothing is written
+   */
+  void putAll(String madeBy, Map<Long, float[]> batch) throws IOException {
+    if (!model.equals(madeBy)) {
+      throw new IllegalArgumentException("vectors of model " + madeBy + " cannot be cached as " + model + "'s");
+    }
     ByteBuffer buf = ByteBuffer.allocate(recordBytes * batch.size()).order(ByteOrder.LITTLE_ENDIAN);
     int added = 0;
     for (Map.Entry<Long, float[]> e : batch.entrySet()) {

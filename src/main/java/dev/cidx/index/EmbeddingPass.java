@@ -162,7 +162,7 @@ final class EmbeddingPass {
           filesCompleted++;
         }
       }
-      cache.putAll(entries);
+      cache.putAll(embedder.model().modelName(), entries);
       counters.embedded(batch.size(), filesCompleted);
       sinceCommit += batch.size();
       boolean more = from + BATCH < pending.size();

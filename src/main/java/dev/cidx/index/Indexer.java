@@ -160,6 +160,16 @@ public final class Indexer {
     }
   }
 
+  /** The run's embedder, which must be of the run's model: the commit names that model. */
+  private Embedder embedder() throws IndexException {
+    Embedder embedder = embedderSupplier.get();
+    if (!embedder.model().modelName().equals(model.modelName())) {
+      throw new IndexException("this run indexes with " + model.modelName() + " but was given the model "
+          + embedder.model().modelName() + " (config.json changed during the run); run `cidx index` again");
+    }
+    return embedder;
+  }
+
   /** Drops what the failed run wrote; a second failure rides along on the first. */
   private static void rollbackQuietly(IndexWriter writer, Throwable failure) {
     if (!writer.isOpen()) {
@@ -204,6 +214,11 @@ public final class Indexer {
     RunCounters counters = new RunCounters(started, files.size(), changed.size());
     if (!changed.isEmpty()) {
       Embedder embedder = embedderSupplier.get();
+      if (!embedder.model().modelName().equals(model.modelName())) {
+        // The commit names the run's model: vectors of another would be stored under the wrong name.
+        throw new IndexException("this run indexes with " + model.modelName() + " but was given the model "
+            + embedder.model().modelName() + " (config.json changed during the run); run `cidx index` again");
+      }
       Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
           embedder.tokenCounter());
       if (!new FullTextPass(writer, chunker, counters).run(changed, progress, cancelled)) {
@@ -226,7 +241,7 @@ public final class Indexer {
           counters.textCommitted();
         }
         progress.update(counters.snapshot(IndexProgress.Phase.EMBEDDING));
-        if (!pass.run(embedderSupplier.get(), cache, schedule, commits::commit, counters, progress, cancelled)) {
+        if (!pass.run(embedder(), cache, schedule, commits::commit, counters, progress, cancelled)) {
           writer.rollback();
           return new IndexRun(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
               counters.embedded(), counters.reused(), seconds(started), commits.count() > 0, true);
@@ -315,21 +330,24 @@ public final class Indexer {
 
   /**
    * The vectors a commit can name: those of the last commit's base (by its hash list) and delta, and
-   * the cache's. {@link #get} serves a live hash the base lacks: from the previous delta, else the cache.
+   * the cache's vectors of the run's model. {@link #get} serves a live hash the base lacks: from the
+   * previous delta, else the cache.
    */
-  private record KnownVectors(Optional<BaseHashes> base, DeltaVectors previousDelta, EmbeddingCache cache) {
+  private record KnownVectors(Optional<BaseHashes> base, DeltaVectors previousDelta, EmbeddingCache cache,
+      String model) {
     boolean has(long hash) {
-      return base.isPresent() && base.get().contains(hash) || previousDelta.contains(hash) || cache.contains(hash);
+      return base.isPresent() && base.get().contains(hash) || previousDelta.contains(hash)
+          || cache.contains(model, hash);
     }
 
     /** The vector, or null when neither has it; {@link #requireAll} first makes sure one does. */
     float[] get(long hash) {
-      return previousDelta.vector(hash).orElseGet(() -> cache.get(hash));
+      return previousDelta.vector(hash).orElseGet(() -> cache.get(model, hash));
     }
 
     void requireAll(List<Long> hashes) throws IndexException {
       for (Long hash : hashes) {
-        if (!previousDelta.contains(hash) && !cache.contains(hash)) {
+        if (!previousDelta.contains(hash) && !cache.contains(model, hash)) {
           throw new IndexException("internal error: chunk " + Long.toHexString(hash) + " has no embedding");
         }
       }
@@ -419,7 +437,7 @@ public final class Indexer {
   }
 
   private KnownVectors knownVectors(Optional<CommitInfo> previous, EmbeddingCache cache) throws IOException {
-    return new KnownVectors(baseHashes(previous), previousDelta(previous), cache);
+    return new KnownVectors(baseHashes(previous), previousDelta(previous), cache, model.modelName());
   }
 
   /**

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * <p>A client decides what to do from the code alone: {@link #REQUEST_TOO_LARGE} and {@link #PARSE_ERROR}
  * close the connection; {@link #SHUTTING_DOWN} means "start a new daemon and retry", {@link #VERSION_MISMATCH}
- * "replace the daemon and retry"; the search codes
+ * "replace the daemon and retry", {@link #WRITING} "leave it running: wait for it or run standalone"; the search codes
  * carry a message written for the user and are printed as they are.
  */
 public enum ErrorCode {
@@ -36,7 +36,12 @@ public enum ErrorCode {
   /** An index run is in progress and this request cannot follow it (it asked for {@code --clear}, the run did not). */
   INDEXING_RUNNING(-32014),
   /** The index run failed; the message says why and what to do (the last commit stays in service). */
-  INDEX_FAILED(-32015);
+  INDEX_FAILED(-32015),
+  /**
+   * A {@code shutdown} with {@code unless_writing} was refused: the daemon is writing the index (an index
+   * run, a watch, or changes accepted and not yet indexed), and stopping would lose that work.
+   */
+  WRITING(-32016);
 
   private final int code;
 

@@ -292,6 +292,15 @@ public final class Messages {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ClearCacheResult(@JsonProperty("cleared") boolean cleared) {}
 
+  /**
+   * Parameters of {@link Methods#SHUTDOWN}. With {@code unless_writing}, a daemon that is writing the index
+   * refuses with {@link ErrorCode#WRITING} instead of stopping: a client replacing a daemon of another
+   * version asks this way, so it never cancels another client's run or watch. Daemons before this field
+   * ignore it (and stop); absent, it is false, as {@code cidx daemon stop} wants.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ShutdownParams(@JsonProperty("unless_writing") boolean unlessWriting) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ShutdownResult(@JsonProperty("stopping") boolean stopping) {}
 

@@ -54,6 +54,8 @@ public final class UpdateQueue implements AutoCloseable {
   private long dueNanos;
   private long firstPendingNanos;
   private boolean updating;
+  /** Pending holds changes never tried yet (not only a retry of a failed update). */
+  private boolean pendingUntried;
   private boolean closed;
   private Duration retryDelay = RETRY_FIRST;
   private long updates;
@@ -72,6 +74,10 @@ public final class UpdateQueue implements AutoCloseable {
 
   /** Queues {@code scope}, to be indexed once nothing else arrived for {@code delay}. */
   public synchronized void add(IndexScope scope, Duration delay) {
+    enqueue(scope, delay, true);
+  }
+
+  private synchronized void enqueue(IndexScope scope, Duration delay, boolean untried) {
     if (closed) {
       return;
     }
@@ -85,6 +91,7 @@ public final class UpdateQueue implements AutoCloseable {
       dueNanos = Math.max(dueNanos, now + delay.toNanos());
     }
     dueNanos = Math.min(dueNanos, firstPendingNanos + maxWait(delay).toNanos());
+    pendingUntried |= untried;
     notifyAll();
   }
 
@@ -104,6 +111,14 @@ public final class UpdateQueue implements AutoCloseable {
     return updating;
   }
 
+  /**
+   * True while changes wait that were never tried: accepted, but not yet indexed. A retry of a failed
+   * update does not count, so an update that keeps failing is not mistaken for work in hand.
+   */
+  public synchronized boolean hasUntriedChanges() {
+    return pendingUntried;
+  }
+
   /** True when nothing waits and no update runs. */
   public synchronized boolean idle() {
     return pending == null && !updating;
@@ -115,6 +130,7 @@ public final class UpdateQueue implements AutoCloseable {
     synchronized (this) {
       closed = true;
       pending = null;
+      pendingUntried = false;
       notifyAll();
     }
   }
@@ -150,6 +166,7 @@ public final class UpdateQueue implements AutoCloseable {
         }
         scope = pending;
         pending = null;
+        pendingUntried = false;
         updating = true;
       }
       update(scope);
@@ -181,7 +198,7 @@ public final class UpdateQueue implements AutoCloseable {
       }
       LOG.log(Level.FINE, "update failed", e);
       listener.failed(scope, e);
-      add(scope, retry);
+      enqueue(scope, retry, false);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.cidx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.daemon.DaemonAlreadyRunningException;
@@ -136,6 +138,9 @@ class DaemonStarterTest {
         return FakeDaemon.Reply.of(FakeDaemon.result(request,
             new HelloResult("0.0.1-old", Version.PROTOCOL, 4242, repo.root().toString(), repo.socketPath().toString())));
       }
+      if (method.equals(Methods.STATUS)) {
+        return FakeDaemon.Reply.of(FakeDaemon.result(request, java.util.Map.of("running", true, "pid", 4242)));
+      }
       if (method.equals(Methods.SHUTDOWN)) {
         try {
           old[0].close(); // stops accepting and removes its socket, as the old daemon would
@@ -151,8 +156,88 @@ class DaemonStarterTest {
       assertThat(hello.cidxVersion()).isEqualTo(Version.CIDX);
       assertThat(hello.pid()).isEqualTo(ProcessHandle.current().pid());
     }
-    assertThat(oldCalls).containsExactly(Methods.HELLO, Methods.SHUTDOWN);
+    assertThat(oldCalls).containsExactly(Methods.HELLO, Methods.STATUS, Methods.SHUTDOWN);
     assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  /** A daemon of an older version whose status is {@code status}; shutdown is recorded, and refused when asked to. */
+  private FakeDaemon oldDaemon(Map<String, Object> status, boolean refusesShutdown, List<JsonNode> shutdowns)
+      throws Exception {
+    FakeDaemon[] old = new FakeDaemon[1];
+    old[0] = new FakeDaemon(repo.socketPath(), request -> {
+      switch (request.path("method").asText()) {
+        case Methods.HELLO:
+          return FakeDaemon.Reply.of(FakeDaemon.result(request,
+              new HelloResult("0.0.1-old", Version.PROTOCOL, 4242, repo.root().toString(), repo.socketPath().toString())));
+        case Methods.STATUS:
+          return FakeDaemon.Reply.of(FakeDaemon.result(request, status));
+        case Methods.SHUTDOWN:
+          shutdowns.add(request.path("params"));
+          if (refusesShutdown) {
+            return FakeDaemon.Reply.of(JsonLines.error(request.get("id"), ErrorCode.WRITING,
+                "the daemon is indexing since 09:41:07, 0/0 chunks embedded; it keeps running"));
+          }
+          try {
+            old[0].close();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+          return new FakeDaemon.Reply(List.of(FakeDaemon.result(request, Map.of("stopping", true))), true);
+        default:
+          return FakeDaemon.Reply.silence();
+      }
+    });
+    return old[0];
+  }
+
+  @Test
+  void oldDaemonRunningAnIndex_isNeverShutDown_andConnectSaysItIsLeftToFinish() throws Exception {
+    List<JsonNode> shutdowns = new CopyOnWriteArrayList<>();
+    Map<String, Object> indexing = Map.of("phase", "embedding", "started_at", "2026-01-02T08:41:07Z",
+        "chunks_embedded", 120, "chunks_to_embed", 400);
+    try (FakeDaemon old = oldDaemon(Map.of("running", true, "indexing", indexing), false, shutdowns)) {
+      assertThatThrownBy(() -> starter(inProcessDaemon()).connect())
+          .isInstanceOfSatisfying(DaemonWritingException.class, e -> {
+            assertThat(e.indexing()).isTrue();
+            assertThat(e.pid()).isEqualTo(4242);
+            assertThat(e.getMessage()).matches("the daemon of cidx 0\\.0\\.1-old \\(pid 4242\\) is indexing since "
+                + "\\d\\d:\\d\\d:\\d\\d, 120/400 chunks embedded; it is left to finish");
+          });
+      assertThat(shutdowns).isEmpty();
+      assertThat(old.methods).containsExactly(Methods.HELLO, Methods.STATUS);
+    }
+    assertThat(spawns.get()).isZero();
+  }
+
+  @Test
+  void oldDaemonWatching_isNeverShutDown_andTheCallerIsToldItIsLeftRunning() throws Exception {
+    List<JsonNode> shutdowns = new CopyOnWriteArrayList<>();
+    Map<String, Object> watch = Map.of("active", true, "pending_paths", 0, "updating", false);
+    try (FakeDaemon old = oldDaemon(Map.of("running", true, "watch", watch), false, shutdowns)) {
+      assertThatThrownBy(() -> starter(inProcessDaemon()).connect())
+          .isInstanceOfSatisfying(DaemonWritingException.class, e -> {
+            assertThat(e.indexing()).isFalse();
+            assertThat(e.getMessage())
+                .isEqualTo("the daemon of cidx 0.0.1-old (pid 4242) is watching this repository; it is left running");
+          });
+      assertThat(shutdowns).isEmpty();
+    }
+    assertThat(spawns.get()).isZero();
+  }
+
+  @Test
+  void shutdownAsksUnlessWriting_andARefusalLeavesTheDaemonRunning() throws Exception {
+    // The status said idle, but a run began before the shutdown arrived: the daemon refuses it.
+    List<JsonNode> shutdowns = new CopyOnWriteArrayList<>();
+    try (FakeDaemon old = oldDaemon(Map.of("running", true), true, shutdowns)) {
+      assertThatThrownBy(() -> starter(inProcessDaemon()).connect())
+          .isInstanceOfSatisfying(DaemonWritingException.class, e -> assertThat(e.getMessage()).isEqualTo(
+              "the daemon of cidx 0.0.1-old (pid 4242): the daemon is indexing since 09:41:07, 0/0 chunks embedded; "
+                  + "it keeps running"));
+      assertThat(shutdowns).hasSize(1);
+      assertThat(shutdowns.get(0).path("unless_writing").asBoolean()).isTrue();
+    }
+    assertThat(spawns.get()).isZero();
   }
 
   @Test
@@ -242,6 +327,8 @@ class DaemonStarterTest {
         case Methods.HELLO:
           return FakeDaemon.Reply.of(FakeDaemon.result(request,
               new HelloResult("0.0.1-old", Version.PROTOCOL, 4242, repo.root().toString(), repo.socketPath().toString())));
+        case Methods.STATUS:
+          return FakeDaemon.Reply.of(FakeDaemon.result(request, Map.of("running", true, "pid", 4242)));
         case Methods.SHUTDOWN:
           try {
             old[0].close();
@@ -256,7 +343,7 @@ class DaemonStarterTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(starter(inProcessDaemon()).run(runParams("query", "y"), out, OutputStream.nullOutputStream())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ran query y\n");
-    assertThat(old[0].methods).containsExactly(Methods.RUN, Methods.HELLO, Methods.SHUTDOWN);
+    assertThat(old[0].methods).containsExactly(Methods.RUN, Methods.HELLO, Methods.STATUS, Methods.SHUTDOWN);
     assertThat(spawns.get()).isEqualTo(1);
   }
 

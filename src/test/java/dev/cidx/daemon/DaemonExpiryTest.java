@@ -46,6 +46,73 @@ class DaemonExpiryTest {
     return server;
   }
 
+  /** A server whose index runner returns at once, and whose notify waits {@code notifyDelay} before its update. */
+  private DaemonServer startWithUpdates(Duration notifyDelay, java.util.concurrent.atomic.AtomicInteger updates)
+      throws Exception {
+    RepoPaths repo = TestRepo.create(root, DaemonSettings.DEFAULTS);
+    server = DaemonServer.builder(repo).cacheLoader(loader).clock(clock).configPollInterval(Duration.ofMillis(20))
+        .notifyDelay(notifyDelay)
+        .indexRunner((config, scope, embedder, progress, cancelled) -> {
+          updates.incrementAndGet();
+          return new dev.cidx.index.IndexRun(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
+        })
+        .build();
+    server.start();
+    return server;
+  }
+
+  private void notifyChanged(String path) throws Exception {
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      c.call(Methods.NOTIFY, new dev.cidx.protocol.Messages.NotifyParams(List.of(path)));
+    }
+    await().until(() -> server.state().snapshot().inFlight() == 0);
+  }
+
+  @Test
+  void notify_countsAsActivity_soTheIdleClockStartsAgainFromIt() throws Exception {
+    AtomicInteger updates = new AtomicInteger();
+    startWithUpdates(Duration.ofMillis(1), updates);
+    clock.advance(Duration.ofMinutes(9));
+    notifyChanged("A.java");
+    await().until(() -> updates.get() == 1 && server.watch().settled());
+    clock.advance(Duration.ofMinutes(2));
+    server.checkExpiryNow();
+    assertThat(server.stopReason()).isNull();
+    clock.advance(Duration.ofMinutes(8));
+    server.checkExpiryNow();
+    assertThat(server.awaitStopped(Duration.ofSeconds(10))).isTrue();
+    assertThat(server.stopReason()).isEqualTo("idle for 10m (ttl_minutes 10.0), auto_shutdown_on_idle");
+  }
+
+  @Test
+  void pathsAcceptedButNotYetIndexed_keepTheDaemonFromExpiring() throws Exception {
+    AtomicInteger updates = new AtomicInteger();
+    startWithUpdates(Duration.ofHours(1), updates); // the paths stay pending for the whole test
+    notifyChanged("A.java");
+    clock.advance(Duration.ofMinutes(30));
+    server.checkExpiryNow();
+    assertThat(server.stopReason()).isNull();
+    assertThat(updates.get()).isZero();
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThat(c.call(Methods.STATUS, null).path("watch").path("pending_paths").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shutdownUnlessWriting_isRefusedWhileNotifiedPathsWait_soAReplacingClientLosesNone() throws Exception {
+    startWithUpdates(Duration.ofHours(1), new AtomicInteger());
+    notifyChanged("A.java");
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> c.call(Methods.SHUTDOWN, java.util.Map.of("unless_writing", true)))
+          .isInstanceOfSatisfying(dev.cidx.client.DaemonRpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(dev.cidx.protocol.ErrorCode.WRITING.code());
+            assertThat(e.getMessage()).isEqualTo("the daemon is indexing changes it was told of; it keeps running");
+          });
+    }
+    assertThat(server.stopReason()).isNull();
+  }
+
   @AfterEach
   void tearDown() {
     if (server != null) {

@@ -90,7 +90,7 @@ class DaemonServerTest {
     Files.createDirectories(root.resolve("src/a"));
     Files.createDirectories(root.resolve("gen/b"));
     server = DaemonServer.builder(repo).cacheLoader(loader).clock(clock).configPollInterval(Duration.ofMillis(20))
-        .indexRunner((scope, embedder, progress, cancelled) -> new IndexRun(0, 0, 0, 0, 0, 0, 0, 0, false, false))
+        .indexRunner((config, scope, embedder, progress, cancelled) -> new IndexRun(0, 0, 0, 0, 0, 0, 0, 0, false, false))
         .build();
     server.start();
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonClient;
 import dev.cidx.client.DaemonRpcException;
+import dev.cidx.config.CidxConfig;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
@@ -58,14 +59,26 @@ class IndexJobsTest {
     final AtomicInteger runs = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Held by a cancelled run before it returns: the window in which it is cancelled but not yet over. */
+    volatile CountDownLatch rollback = new CountDownLatch(0);
+    /** Held before the run first asks for its model: a config change can land in between. */
+    volatile CountDownLatch beforeModel = new CountDownLatch(0);
     volatile boolean useModel;
     volatile IndexException failure;
+    /** The model each run's config named: the one its commit would record. */
+    final List<String> commitModels = new CopyOnWriteArrayList<>();
 
     @Override
-    public IndexRun run(IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress, BooleanSupplier cancelled)
-        throws IndexException {
+    public IndexRun run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
+        BooleanSupplier cancelled) throws IndexException {
       runs.incrementAndGet();
+      commitModels.add(config.embeddingModel());
       if (useModel) {
+        try {
+          beforeModel.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         embedder.get();
       }
       progress.update(new IndexProgress.Snapshot(IndexProgress.Phase.EMBEDDING, 22, 10, 3, 10, 5, 1.0));
@@ -76,6 +89,7 @@ class IndexJobsTest {
         while (!release.await(10, TimeUnit.MILLISECONDS)) {
           if (cancelled.getAsBoolean()) {
             cancels.incrementAndGet();
+            rollback.await();
             return new IndexRun(22, 3, 0, 0, 0, 5, 0, 1.0, false, true);
           }
         }
@@ -199,6 +213,53 @@ class IndexJobsTest {
   }
 
   @Test
+  void newIndexRequest_neverJoinsACancelledRun_itWaitsForItToEnd_andStartsItsOwn() throws Exception {
+    indexer.rollback = new CountDownLatch(1);
+    try (LineSocket s = new LineSocket(server.socketPath())) {
+      s.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{}}\n");
+      s.read();
+    }
+    await().until(() -> indexer.cancels.get() == 1); // cancelled, still rolling back
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> next = index(false, progress);
+    await().during(Duration.ofMillis(300)).until(() -> progress.isEmpty() || !isJoined(progress.get(0)));
+    indexer.rollback.countDown();
+    await().until(() -> indexer.runs.get() == 2);
+    indexer.release.countDown();
+    IndexResult result = next.get(10, TimeUnit.SECONDS);
+    assertThat(result.cancelled()).isFalse();
+    assertThat(result.committed()).isTrue();
+    assertThat(progress.get(0)).isInstanceOfSatisfying(Map.class, p -> assertThat(p.get("joined")).isEqualTo(false));
+  }
+
+  private static boolean isJoined(Object progress) {
+    return progress instanceof Map<?, ?> p && Boolean.TRUE.equals(p.get("joined"));
+  }
+
+  @Test
+  void shutdownUnlessWriting_isRefusedWhileARunWrites_andTheRunEndsCommitted() throws Exception {
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> run = index(false, progress);
+    await().until(() -> progress.size() >= 2);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThatThrownBy(() -> c.call(Methods.SHUTDOWN, Map.of("unless_writing", true)))
+          .isInstanceOfSatisfying(DaemonRpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.WRITING.code());
+            assertThat(e.getMessage()).matches("the daemon is indexing since \\d\\d:\\d\\d:\\d\\d, 5/10 chunks "
+                + "embedded; it keeps running");
+          });
+    }
+    assertThat(server.stopReason()).isNull();
+    indexer.release.countDown();
+    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
+    await().until(() -> server.state().snapshot().inFlight() == 0);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThat(c.call(Methods.SHUTDOWN, Map.of("unless_writing", true)).path("stopping").asBoolean()).isTrue();
+    }
+    assertThat(server.awaitStopped(Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
   void aRunInProgress_keepsTheDaemonBusy_evenPastItsIdleTtl_andStatusShowsIt() throws Exception {
     List<Object> progress = new CopyOnWriteArrayList<>();
     Future<IndexResult> result = index(false, progress);
@@ -244,6 +305,45 @@ class IndexJobsTest {
     }
     assertThat(loader.modelLoads.get()).isEqualTo(1);
     assertThat(loader.indexOpens.get()).isEqualTo(1);
+  }
+
+  @Test
+  void modelChangedInConfigMidRun_theRunEmbedsWithTheModelItBeganWith_andItsCommitNamesThatModel() throws Exception {
+    indexer.useModel = true;
+    indexer.beforeModel = new CountDownLatch(1);
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> run = index(false, progress);
+    await().until(() -> indexer.runs.get() == 1);
+    TestRepo.writeConfig(repo, CidxConfig.defaults().withEmbeddingModel("all-minilm-l6-v2"));
+    await().until(() -> server.config().embeddingModel().equals("all-minilm-l6-v2"));
+    indexer.beforeModel.countDown(); // the run now asks for its model, after the change
+    await().until(() -> loader.modelLoads.get() == 1);
+    assertThat(indexer.commitModels).containsExactly("bge-small-en-v1.5");
+    assertThat(loader.loadedModels).containsExactly("bge-small-en-v1.5");
+    indexer.release.countDown();
+    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
+  }
+
+  @Test
+  void aQueryReloadingForANewModel_neverClosesTheModelARunStillEmbedsWith() throws Exception {
+    indexer.useModel = true;
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      c.call(Methods.QUERY, QueryRequest.builder("q").build()); // loads bge-small-en-v1.5, which the run borrows
+    }
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> run = index(false, progress);
+    await().until(() -> !progress.isEmpty());
+    TestRepo.writeConfig(repo, CidxConfig.defaults().withEmbeddingModel("all-minilm-l6-v2"));
+    await().until(() -> server.config().embeddingModel().equals("all-minilm-l6-v2"));
+    loader.current.set(false); // a newer commit on disk: the next query reloads, with the new model
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      c.call(Methods.QUERY, QueryRequest.builder("q").build());
+    }
+    assertThat(loader.loadedModels).containsExactly("bge-small-en-v1.5", "all-minilm-l6-v2");
+    assertThat(loader.modelCloses.get()).as("the run's model is still open").isZero();
+    indexer.release.countDown();
+    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
+    await().until(() -> loader.modelCloses.get() >= 1); // given back: the old model goes
   }
 
   @Test

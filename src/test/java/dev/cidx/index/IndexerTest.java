@@ -152,6 +152,43 @@ class IndexerTest {
   }
 
   @Test
+  void anEmbedderOfAnotherModel_isRefusedBeforeAnyVectorIsStored_andNothingIsCommitted() {
+    // Both models make 384-dimensional vectors: without the check, the commit would name bge-small while
+    // holding another model's vectors, and the cache would serve them to every later bge-small run.
+    Embedder other = new Embedder() {
+      @Override
+      public EmbeddingModel model() {
+        return EmbeddingModel.ALL_MINILM_L6_V2;
+      }
+
+      @Override
+      public float[] embedQuery(String text) {
+        return embedder.embedQuery(text);
+      }
+
+      @Override
+      public List<float[]> embedDocuments(List<String> texts) {
+        return embedder.embedDocuments(texts);
+      }
+
+      @Override
+      public dev.cidx.embed.TokenCounter tokenCounter() {
+        return embedder.tokenCounter();
+      }
+
+      @Override
+      public void close() {}
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Indexer(repo, CidxConfig.defaults(), () -> other)
+            .run(false, IndexProgress.NONE, () -> false))
+        .isInstanceOf(IndexException.class)
+        .hasMessage("this run indexes with bge-small-en-v1.5 but was given the model all-minilm-l6-v2 "
+            + "(config.json changed during the run); run `cidx index` again");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> IndexSnapshot.open(repo).close())
+        .isInstanceOf(IndexMissingException.class);
+  }
+
+  @Test
   void aScopedRun_looksOnlyAtItsPaths() throws Exception {
     index(CompactionPolicy.DEFAULT);
     write("src/Sorter.java", javaClass("Sorter", "sorts a list of strings by length with merge sort"));
@@ -249,7 +286,7 @@ class IndexerTest {
       assertThat(deltaHashes(snapshot.deltaVectors())).isEqualTo(changed);
       long hash = changed.iterator().next();
       try (EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), after.model(), after.dimension())) {
-        assertThat(snapshot.deltaVectors().vector(hash)).get().isEqualTo(cache.get(hash));
+        assertThat(snapshot.deltaVectors().vector(hash)).get().isEqualTo(cache.get(after.model(), hash));
       }
     }
     assertThat(vectorFiles()).isEqualTo(named(after));

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Counts loads and closes, answers queries through a replaceable service, and can mark its index stale. */
 public final class FakeCacheLoader implements CacheLoader {
   public final AtomicInteger modelLoads = new AtomicInteger();
+  /** The name of each model loaded, in order. */
+  public final List<String> loadedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
   public final AtomicInteger indexOpens = new AtomicInteger();
   public final AtomicInteger modelCloses = new AtomicInteger();
   public final AtomicInteger indexCloses = new AtomicInteger();
@@ -27,6 +29,7 @@ public final class FakeCacheLoader implements CacheLoader {
   @Override
   public Model loadModel(String modelName) {
     modelLoads.incrementAndGet();
+    loadedModels.add(modelName);
     return new Model() {
       @Override
       public String name() {

@@ -48,6 +48,25 @@ class UpdateQueueTest {
   }
 
   @Test
+  void changesNeverTried_countAsWorkInHand_butARetryOfAFailedUpdateDoesNot() throws Exception {
+    CountDownLatch later = new CountDownLatch(1);
+    queue = new UpdateQueue("test-updates", (scope, cancelled) -> {
+      updates.add(scope);
+      if (updates.size() == 1) {
+        throw new IndexException("disk full");
+      }
+      later.await(10, TimeUnit.SECONDS); // a retry, if it comes, holds here
+      return COMMITTED;
+    }, UpdateQueue.Listener.NONE);
+    queue.add(IndexScope.of(List.of("a.java")), Duration.ZERO);
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.status().failures() == 1);
+    assertThat(queue.hasUntriedChanges()).isFalse(); // only the retry waits (or runs)
+    queue.add(IndexScope.of(List.of("b.java")), Duration.ofHours(1));
+    assertThat(queue.hasUntriedChanges()).isTrue();
+    later.countDown();
+  }
+
+  @Test
   void changesArrivingDuringAnUpdate_makeTheNextOne() throws Exception {
     CountDownLatch inFirst = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
