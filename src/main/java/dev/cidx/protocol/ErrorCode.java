@@ -36,7 +36,9 @@ public enum ErrorCode {
   /** An index run is in progress and this request cannot follow it (it asked for {@code --clear}, the run did not). */
   INDEXING_RUNNING(-32014),
   /** The index run failed; the message says why and what to do (the last commit stays in service). */
-  INDEX_FAILED(-32015);
+  INDEX_FAILED(-32015),
+  /** The query ran past {@code daemon.query_timeout_seconds} and was cancelled; narrow it or raise the budget. */
+  QUERY_TIMEOUT(-32016);
 
   private final int code;
 
