@@ -43,9 +43,9 @@ import java.util.logging.Logger;
  * }</pre>
  *
  * <p>Threads: one accept thread; one pool thread per open connection (at most
- * {@code daemon.max_connections}, see {@link #admit}); one scheduler thread for the expiry check, the config poll and the
- * idle-connection reaper; a short-lived stop thread. {@link #start()} once; {@link #stop} and
- * {@link #requestStop} from any thread, any number of times.
+ * {@code daemon.max_connections}, see {@link #admit}); one scheduler thread for the expiry check, the
+ * config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
+ * {@link #stop} and {@link #requestStop} from any thread, any number of times.
  */
 public final class DaemonServer {
   private static final Logger LOG = Logger.getLogger(DaemonServer.class.getName());
@@ -363,7 +363,7 @@ public final class DaemonServer {
               + TimeUnit.NANOSECONDS.toSeconds(Connection.REQUEST_READ_TIMEOUT_NANOS) + " s");
           c.close();
         } else if (c.stalledWriteNanos() > writeLimit) {
-          LOG.warning("closing connection " + c.id() + ": the client took nothing of its answer for "
+          LOG.warning("closing connection " + c.id() + ": the client has not read its answer for "
               + settings().queryTimeout().toSeconds() + " s");
           c.close();
         }

@@ -82,7 +82,7 @@ public final class FullTextSearch {
   }
 
   /** {@link #search(IndexSearcher, QueryRequest, Query, int)}, stopped with a timeout error at {@code deadline}. */
-  public static List<ScoredDoc> search(IndexSearcher shared, QueryRequest request, Query filter, int n,
+  static List<ScoredDoc> search(IndexSearcher shared, QueryRequest request, Query filter, int n,
       QueryDeadline deadline) throws SearchException {
     if (n < 1) {
       throw new IllegalArgumentException("n (" + n + ") must be positive");
@@ -301,7 +301,7 @@ public final class FullTextSearch {
    * checking {@code deadline} as it goes: a chunk has thousands of tokens and a fuzzy query with
    * thousands of words compares each token with each word.
    */
-  public static List<String> matchedTerms(String chunkText, Predicate<String> matcher, QueryDeadline deadline)
+  static List<String> matchedTerms(String chunkText, Predicate<String> matcher, QueryDeadline deadline)
       throws SearchException {
     Set<String> matched = new LinkedHashSet<>();
     boolean wordMatched = false;
@@ -323,7 +323,7 @@ public final class FullTextSearch {
   }
 
   /** What a token must satisfy to be highlighted for {@code request}; build once per query. */
-  public static Predicate<String> matcher(QueryRequest request) {
+  static Predicate<String> matcher(QueryRequest request) {
     return request.regex() ? regexMatcher(request) : termMatcher(request);
   }
 

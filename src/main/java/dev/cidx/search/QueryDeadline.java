@@ -13,9 +13,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Immutable and thread-safe: both halves of a hybrid query check the same deadline.
  */
-public final class QueryDeadline {
+final class QueryDeadline {
   /** No limit: the standalone path, which holds nothing anyone else waits for. */
-  public static final QueryDeadline NONE = new QueryDeadline(null, System::nanoTime);
+  static final QueryDeadline NONE = new QueryDeadline(null, System::nanoTime);
 
   private final Duration budget;
   private final LongSupplier nanoTime;
@@ -28,7 +28,7 @@ public final class QueryDeadline {
   }
 
   /** A deadline {@code budget} from now; null means {@link #NONE}. */
-  public static QueryDeadline after(Duration budget) {
+  static QueryDeadline after(Duration budget) {
     if (budget == null) {
       return NONE;
     }
@@ -43,19 +43,19 @@ public final class QueryDeadline {
     return new QueryDeadline(Objects.requireNonNull(budget, "budget"), nanoTime);
   }
 
-  public boolean expired() {
+  boolean expired() {
     return budget != null && nanoTime.getAsLong() - endNanos >= 0;
   }
 
   /** Throws the timeout error once the deadline has passed. */
-  public void check() throws SearchException {
+  void check() throws SearchException {
     if (expired()) {
       throw timedOut();
     }
   }
 
   /** The error a query past its deadline fails with: one line, with what to do about it. */
-  public SearchException timedOut() {
+  SearchException timedOut() {
     return new SearchException(SearchException.Reason.TIMEOUT, "the query took longer than " + seconds()
         + " s and was cancelled; narrow it or raise daemon.query_timeout_seconds");
   }

@@ -57,7 +57,7 @@ public final class Searcher implements QueryService {
   }
 
   /** The query, checking {@code deadline} between phases and per hit (see {@link QueryDeadline}). */
-  public QueryResult query(QueryRequest request, QueryDeadline deadline) throws SearchException {
+  QueryResult query(QueryRequest request, QueryDeadline deadline) throws SearchException {
     long started = System.nanoTime();
     checkModel();
     ChunkFilter chunkFilter = ChunkFilter.of(request);
