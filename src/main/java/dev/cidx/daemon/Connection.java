@@ -87,6 +87,9 @@ final class Connection implements Runnable {
       while (true) {
         Frame frame = decoder.next();
         if (frame == null) {
+          // Busy until no complete request is waiting, so that a client pipelining requests is never
+          // taken for idle between two of them (and closed to make room for another).
+          inRequest = false;
           if (decoder.partialBytes() > JsonLines.MAX_REQUEST_BYTES) {
             // Refused now, not at its newline: a client sending megabytes without one must not be read to the end.
             rejectTooLarge(new Frame.TooLarge(decoder.partialBytes()));
@@ -110,6 +113,7 @@ final class Connection implements Runnable {
           decoder.feed(buffer);
           continue;
         }
+        inRequest = true;
         partialSinceNanos = 0;
         lastActiveNanos = System.nanoTime(); // only a complete request counts as activity
         if (frame instanceof Frame.TooLarge tooLarge) {
@@ -193,7 +197,6 @@ final class Connection implements Runnable {
       return true;
     }
     JsonNode response;
-    inRequest = true;
     currentRequestId = requestId;
     try {
       server.metrics().request();
@@ -206,7 +209,6 @@ final class Connection implements Runnable {
       }
     } finally {
       currentRequestId = null;
-      inRequest = false;
       lastActiveNanos = System.nanoTime();
       if (counted) {
         server.state().endRequest(activity);
@@ -288,6 +290,7 @@ final class Connection implements Runnable {
     return broken;
   }
 
+  /** True while a request is handled, or a complete one waits behind it (pipelined); never closed as idle then. */
   boolean inRequest() {
     return inRequest;
   }
