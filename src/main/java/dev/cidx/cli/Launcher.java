@@ -2,6 +2,7 @@ package dev.cidx.cli;
 
 import dev.cidx.client.DaemonRpcException;
 import dev.cidx.client.DaemonStarter;
+import dev.cidx.client.DaemonTimeoutException;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.ConfigException;
 import dev.cidx.config.DaemonSettings;
@@ -78,6 +79,11 @@ public final class Launcher {
     try {
       DaemonStarter starter = new DaemonStarter(repo.get(), settings, daemonCommand(repo.get()));
       return starter.run(runParams(argv, cwd, repo.get(), env), out, err);
+    } catch (DaemonTimeoutException e) {
+      // Not run again standalone: the query that hung the daemon would hang this process too.
+      System.err.println("cidx: the daemon did not answer within " + settings.clientQueryTimeout().toSeconds()
+          + " s and the query was abandoned; see " + repo.get().logFile());
+      return 2;
     } catch (DaemonUnavailableException e) {
       problem = "daemon unavailable (" + firstLine(e.getMessage()) + ")";
       details = afterFirstLine(e.getMessage()); // the end of daemon.log when the daemon died on us

@@ -161,13 +161,13 @@ public final class DaemonClient implements AutoCloseable {
    */
   public JsonNode call(String method, Object params, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    return JsonLines.tree(exchange(method, JsonLines.params(params), timeout, null));
+    return JsonLines.tree(exchange(method, JsonLines.params(params), timeout, null, null));
   }
 
   /** Calls {@code method} and converts its result to {@code type} (a record from {@code protocol}). */
   public <T> T call(String method, Object params, Class<T> type, Duration timeout)
       throws DaemonUnavailableException, DaemonRpcException {
-    Object result = exchange(method, JsonLines.params(params), timeout, null);
+    Object result = exchange(method, JsonLines.params(params), timeout, null, null);
     try {
       return JsonLines.convert(result, type);
     } catch (IllegalArgumentException e) {
@@ -182,13 +182,22 @@ public final class DaemonClient implements AutoCloseable {
 
   /**
    * Runs a command line in the daemon, writing its output to {@code stdout} and {@code stderr} as it
-   * arrives, and returns its exit code. Waits as long as the command runs. This is the warm
-   * {@code cidx query} path: the request and what comes back go through {@link StreamingCodec} alone.
-   * A daemon of another version answers {@link ErrorCode#VERSION_MISMATCH} before running anything.
+   * arrives, and returns its exit code. Waits as long as the command runs. This is the warm {@code cidx query} path: the request and what comes back go through
+   * {@link StreamingCodec} alone. A daemon of another version answers {@link ErrorCode#VERSION_MISMATCH}
+   * before running anything.
    */
   public int run(RunParams params, OutputStream stdout, OutputStream stderr)
       throws DaemonUnavailableException, DaemonRpcException {
-    Object result = exchange(Methods.RUN, params, null, new OutputPrinter(stdout, stderr));
+    return run(params, stdout, stderr, null);
+  }
+
+  /**
+   * {@link #run(RunParams, OutputStream, OutputStream)}, giving up with {@link DaemonTimeoutException}
+   * when the daemon sends nothing for {@code readTimeout} (null: no limit).
+   */
+  public int run(RunParams params, OutputStream stdout, OutputStream stderr, Duration readTimeout)
+      throws DaemonUnavailableException, DaemonRpcException {
+    Object result = exchange(Methods.RUN, params, null, readTimeout, new OutputPrinter(stdout, stderr));
     return (int) StreamingCodec.integer(result, "exit_code", 2);
   }
 
@@ -205,7 +214,7 @@ public final class DaemonClient implements AutoCloseable {
    */
   public IndexResult index(IndexParams params, Notifications progress)
       throws DaemonUnavailableException, DaemonRpcException {
-    Object result = exchange(Methods.INDEX, params, null, progress);
+    Object result = exchange(Methods.INDEX, params, null, null, progress);
     try {
       return JsonLines.convert(result, IndexResult.class);
     } catch (IllegalArgumentException e) {
@@ -239,9 +248,13 @@ public final class DaemonClient implements AutoCloseable {
     return printed;
   }
 
-  /** Sends one request and returns its result; notifications go to {@code notifications} when given. */
-  private Object exchange(String method, StreamingCodec.Params params, Duration timeout, Notifications notifications)
-      throws DaemonUnavailableException, DaemonRpcException {
+  /**
+   * Sends one request and returns its result; notifications go to {@code notifications} when given.
+   * {@code timeout} bounds the whole exchange, {@code readTimeout} each wait for the next message (either
+   * may be null).
+   */
+  private Object exchange(String method, StreamingCodec.Params params, Duration timeout, Duration readTimeout,
+      Notifications notifications) throws DaemonUnavailableException, DaemonRpcException {
     if (broken) {
       throw new DaemonUnavailableException("the connection to the daemon was lost earlier");
     }
@@ -250,7 +263,9 @@ public final class DaemonClient implements AutoCloseable {
     try {
       write(StreamingCodec.request(id, method, params), deadline);
       while (true) {
-        Incoming message = readMessage(deadline, method);
+        long readDeadline = readTimeout == null ? deadline
+            : Math.min(deadline, System.nanoTime() + readTimeout.toNanos());
+        Incoming message = readMessage(readDeadline, method);
         if (message.isNotification()) {
           if (notifications != null) {
             notifications.received(message.method(), message.params()); // unknown ones are for future versions
@@ -347,7 +362,7 @@ public final class DaemonClient implements AutoCloseable {
   private void await(long deadline, String what) throws IOException, DaemonUnavailableException {
     long remaining = deadline == Long.MAX_VALUE ? 0 : deadline - System.nanoTime();
     if (deadline != Long.MAX_VALUE && remaining <= 0) {
-      throw new DaemonUnavailableException("no answer from the daemon in time (" + what + ")");
+      throw new DaemonTimeoutException("no answer from the daemon in time (" + what + ")");
     }
     // select(0) waits without a limit; otherwise at least 1 ms so that a rounding to 0 does not mean "forever"
     selector.select(deadline == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));

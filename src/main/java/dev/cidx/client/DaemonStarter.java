@@ -151,11 +151,13 @@ public final class DaemonStarter {
     }
     if (fast != null) {
       try (DaemonClient client = fast) {
-        return client.run(params, stdout, stderr);
+        return client.run(params, stdout, stderr, settings.clientQueryTimeout());
       } catch (DaemonRpcException e) {
         if (e.code() != ErrorCode.VERSION_MISMATCH.code()) {
           throw e;
         }
+      } catch (DaemonTimeoutException e) {
+        throw e; // a daemon that took the request and hangs: another would take it and hang too
       } catch (DaemonUnavailableException e) {
         if (fast.printed()) {
           throw e; // running it again would print it twice
@@ -163,7 +165,7 @@ public final class DaemonStarter {
       }
     }
     try (DaemonClient client = connect()) {
-      return client.run(params, stdout, stderr);
+      return client.run(params, stdout, stderr, settings.clientQueryTimeout());
     }
   }
 

@@ -31,7 +31,14 @@ public record DaemonSettings(
     @JsonProperty("auto_shutdown_on_idle") Boolean autoShutdownOnIdle,
     @JsonProperty("eviction_check_interval_seconds") Double evictionCheckIntervalSeconds,
     @JsonProperty("max_retries") Integer maxRetries,
-    @JsonProperty("retry_delays_ms") List<Integer> retryDelaysMs) {
+    @JsonProperty("retry_delays_ms") List<Integer> retryDelaysMs,
+    @JsonProperty("query_timeout_seconds") Double queryTimeoutSeconds,
+    @JsonProperty("max_connections") Integer maxConnections) {
+
+  /** How long a query may search before it is cancelled: far above any real query, far below a hang. */
+  public static final double DEFAULT_QUERY_TIMEOUT_SECONDS = 30.0;
+  /** Open connections a daemon serves at once: one per running cidx command, with room to spare. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 64;
 
   public static final DaemonSettings DEFAULTS =
       new DaemonSettings(true, 10.0, true, 60.0, 4, List.of(100, 500, 1000, 2000));
@@ -48,6 +55,8 @@ public record DaemonSettings(
     evictionCheckIntervalSeconds = evictionCheckIntervalSeconds == null ? 60.0 : evictionCheckIntervalSeconds;
     maxRetries = maxRetries == null ? 4 : maxRetries;
     retryDelaysMs = retryDelaysMs == null ? List.of(100, 500, 1000, 2000) : List.copyOf(retryDelaysMs);
+    queryTimeoutSeconds = queryTimeoutSeconds == null ? DEFAULT_QUERY_TIMEOUT_SECONDS : queryTimeoutSeconds;
+    maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
     if (!(ttlMinutes > 0)) {
       throw new IllegalArgumentException("daemon.ttl_minutes (" + ttlMinutes + ") must be positive");
     }
@@ -63,6 +72,18 @@ public record DaemonSettings(
         throw new IllegalArgumentException("daemon.retry_delays_ms (" + retryDelaysMs + ") must hold non-negative numbers");
       }
     }
+    if (!(queryTimeoutSeconds > 0)) {
+      throw new IllegalArgumentException("daemon.query_timeout_seconds (" + queryTimeoutSeconds + ") must be positive");
+    }
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("daemon.max_connections (" + maxConnections + ") must be positive");
+    }
+  }
+
+  /** The settings before the query budget and the connection cap, which take their defaults. */
+  public DaemonSettings(Boolean enabled, Double ttlMinutes, Boolean autoShutdownOnIdle,
+      Double evictionCheckIntervalSeconds, Integer maxRetries, List<Integer> retryDelaysMs) {
+    this(enabled, ttlMinutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries, retryDelaysMs, null, null);
   }
 
   public Duration ttl() {
@@ -73,12 +94,28 @@ public record DaemonSettings(
     return Duration.ofMillis(Math.round(evictionCheckIntervalSeconds * 1000));
   }
 
+  /** How long a query may search in the daemon before it is cancelled. */
+  public Duration queryTimeout() {
+    return Duration.ofMillis(Math.max(1, Math.round(queryTimeoutSeconds * 1000)));
+  }
+
+  /**
+   * How long a client waits for the daemon's answer to a query: the daemon's budget and a margin for
+   * loading the model and index on a cold start (13 s was seen on a loaded 2-core machine) and writing
+   * the answer, so that the daemon's own, clearer timeout error comes first.
+   */
+  public Duration clientQueryTimeout() {
+    return queryTimeout().plusSeconds(30);
+  }
+
   public DaemonSettings withEnabled(boolean on) {
-    return new DaemonSettings(on, ttlMinutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries, retryDelaysMs);
+    return new DaemonSettings(on, ttlMinutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries, retryDelaysMs,
+        queryTimeoutSeconds, maxConnections);
   }
 
   public DaemonSettings withTtlMinutes(double minutes) {
-    return new DaemonSettings(enabled, minutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries, retryDelaysMs);
+    return new DaemonSettings(enabled, minutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries, retryDelaysMs,
+        queryTimeoutSeconds, maxConnections);
   }
 
   /**
@@ -139,6 +176,8 @@ public record DaemonSettings(
     Double evictionCheckIntervalSeconds = null;
     Integer maxRetries = null;
     List<Integer> retryDelaysMs = null;
+    Double queryTimeoutSeconds = null;
+    Integer maxConnections = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
@@ -149,11 +188,13 @@ public record DaemonSettings(
         case "eviction_check_interval_seconds" -> evictionCheckIntervalSeconds = number(p, name);
         case "max_retries" -> maxRetries = integer(p, name);
         case "retry_delays_ms" -> retryDelaysMs = integers(p, name);
+        case "query_timeout_seconds" -> queryTimeoutSeconds = number(p, name);
+        case "max_connections" -> maxConnections = integer(p, name);
         default -> p.skipChildren(); // a newer cidx's field
       }
     }
     return new DaemonSettings(enabled, ttlMinutes, autoShutdownOnIdle, evictionCheckIntervalSeconds, maxRetries,
-        retryDelaysMs);
+        retryDelaysMs, queryTimeoutSeconds, maxConnections);
   }
 
   private static Boolean bool(JsonParser p, String name) throws IOException {

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +29,13 @@ import java.util.logging.Logger;
  * answered (pipelining): requests are answered in order. A line over the size limit and a line that is
  * not JSON end the connection after their error response, because the stream may be out of step; every
  * other error (unknown method, bad params, a failed query) is answered and the connection stays open.
+ *
+ * <p>A client cannot pin the connection or its thread: the idle time counts from the last complete
+ * request, so bytes trickled without a newline do not keep it alive, and a request begun must end
+ * within {@link #REQUEST_READ_TIMEOUT}; a line is refused as soon as it passes the size limit, not after
+ * reading on to its newline; and a write the client does not take within the query budget drops the
+ * connection ({@link DaemonServer} checks {@link #stalledWriteNanos}), so a client that stops reading
+ * a long answer frees its thread and its slot.
  *
  * <p>A client that goes away mid-request costs nothing: the request finishes (its result is dropped),
  * and a running command sees {@code cancelled} turn true as soon as a write to the client fails. An
@@ -48,6 +56,9 @@ final class Connection implements Runnable {
   /** Methods that only observe: not in flight, no activity (see {@link DaemonStateCoordinator}). */
   private static final Set<String> OBSERVING = Set.of(Methods.HELLO, Methods.PING, Methods.STATUS);
 
+  /** How long a request may take to arrive once its first byte has: a client writes one in one go. */
+  static final long REQUEST_READ_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private final DaemonServer server;
   private final SocketChannel channel;
   private final int id;
@@ -55,7 +66,12 @@ final class Connection implements Runnable {
   /** Set once a write failed or the connection was closed: the client cannot hear us any more. */
   private volatile boolean broken;
   private volatile boolean inRequest;
+  /** When the last complete request arrived or was answered (at first: when the connection opened). */
   private volatile long lastActiveNanos = System.nanoTime();
+  /** When the first byte of the request being received arrived; 0 when none is partly received. */
+  private volatile long partialSinceNanos;
+  /** When the write in progress began; 0 when none is in progress. Guarded by this for writes. */
+  private volatile long writeSinceNanos;
   /** Id of the request being handled, for output notifications; written by the pool thread only. */
   private volatile JsonNode currentRequestId;
 
@@ -74,6 +90,19 @@ final class Connection implements Runnable {
       while (true) {
         Frame frame = decoder.next();
         if (frame == null) {
+          // Busy until no complete request is waiting, so that a client pipelining requests is never
+          // taken for idle between two of them (and closed to make room for another).
+          inRequest = false;
+          if (decoder.partialBytes() > JsonLines.MAX_REQUEST_BYTES) {
+            // Refused now, not at its newline: a client sending megabytes without one must not be read to the end.
+            rejectTooLarge(new Frame.TooLarge(decoder.partialBytes()));
+            return;
+          }
+          if (decoder.partialBytes() == 0) {
+            partialSinceNanos = 0;
+          } else if (partialSinceNanos == 0) {
+            partialSinceNanos = nonZero(System.nanoTime()); // the request read timeout starts
+          }
           buffer.clear();
           int n = channel.read(buffer);
           if (n < 0) {
@@ -83,11 +112,13 @@ final class Connection implements Runnable {
             }
             return;
           }
-          lastActiveNanos = System.nanoTime();
           buffer.flip();
           decoder.feed(buffer);
           continue;
         }
+        inRequest = true;
+        partialSinceNanos = 0;
+        lastActiveNanos = System.nanoTime(); // only a complete request counts as activity
         if (frame instanceof Frame.TooLarge tooLarge) {
           rejectTooLarge(tooLarge);
           return;
@@ -169,7 +200,6 @@ final class Connection implements Runnable {
       return true;
     }
     JsonNode response;
-    inRequest = true;
     currentRequestId = requestId;
     try {
       server.metrics().request();
@@ -182,7 +212,6 @@ final class Connection implements Runnable {
       }
     } finally {
       currentRequestId = null;
-      inRequest = false;
       lastActiveNanos = System.nanoTime();
       if (counted) {
         server.state().endRequest(activity);
@@ -206,6 +235,7 @@ final class Connection implements Runnable {
       throw new ClosedChannelException();
     }
     ByteBuffer bytes = ByteBuffer.wrap(JsonLines.encode(message));
+    writeSinceNanos = nonZero(System.nanoTime());
     try {
       while (bytes.hasRemaining()) {
         channel.write(bytes);
@@ -213,7 +243,14 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       broken = true;
       throw e;
+    } finally {
+      writeSinceNanos = 0;
     }
+  }
+
+  /** 0 means "none" in the timestamps above; {@code nanoTime} may return it, once in 292 years. */
+  private static long nonZero(long nanos) {
+    return nanos == 0 ? 1 : nanos;
   }
 
   private void sendQuietly(JsonNode message) {
@@ -256,12 +293,26 @@ final class Connection implements Runnable {
     return broken;
   }
 
+  /** True while a request is handled, or a complete one waits behind it (pipelined); never closed as idle then. */
   boolean inRequest() {
     return inRequest;
   }
 
+  /** Time since the last complete request (or the connection's opening); partial bytes do not count. */
   long idleNanos() {
     return System.nanoTime() - lastActiveNanos;
+  }
+
+  /** How long the request being received has taken so far; 0 when none is partly received. */
+  long partialRequestNanos() {
+    long since = partialSinceNanos;
+    return since == 0 ? 0 : System.nanoTime() - since;
+  }
+
+  /** How long the write in progress has been blocked on the client; 0 when none is in progress. */
+  long stalledWriteNanos() {
+    long since = writeSinceNanos;
+    return since == 0 ? 0 : System.nanoTime() - since;
   }
 
   int id() {

@@ -46,9 +46,9 @@ import jdk.net.UnixDomainPrincipal;
  * }</pre>
  *
  * <p>Threads: one accept thread; one pool thread per open connection (at most
- * {@link Builder#maxConnections}); one scheduler thread for the expiry check, the config poll and the
- * idle-connection reaper; a short-lived stop thread. {@link #start()} once; {@link #stop} and
- * {@link #requestStop} from any thread, any number of times.
+ * {@code daemon.max_connections}, see {@link #admit}); one scheduler thread for the expiry check, the
+ * config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
+ * {@link #stop} and {@link #requestStop} from any thread, any number of times.
  */
 public final class DaemonServer {
   private static final Logger LOG = Logger.getLogger(DaemonServer.class.getName());
@@ -58,7 +58,6 @@ public final class DaemonServer {
   private final RepoPaths repo;
   private final CommandRunner commandRunner;
   private final Clock clock;
-  private final int maxConnections;
   private final Duration connectionIdleTimeout;
   private final Duration configPollInterval;
   private final boolean preloadCache;
@@ -86,19 +85,19 @@ public final class DaemonServer {
     this.repo = b.repo;
     this.commandRunner = b.commandRunner;
     this.clock = b.clock;
-    this.maxConnections = b.maxConnections;
     this.connectionIdleTimeout = b.connectionIdleTimeout;
     this.configPollInterval = b.configPollInterval;
     this.preloadCache = b.preloadCache;
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
-    this.queries = new DaemonQueries(cache, metrics);
+    this.queries = new DaemonQueries(cache, metrics, this::settings);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
         : (runConfig, scope, embedder, progress, cancelled) ->
             new Indexer(repo, runConfig, embedder).run(scope, progress, cancelled);
     this.indexJobs = new IndexJobs(indexRunner, this::config, cache, clock);
     this.watch = new DaemonWatch(repo, this::config, indexJobs, clock, b.notifyDelay);
-    this.connectionPool = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+    // Unbounded: the cap is daemon.max_connections, counted by admit(), which config.json can change live.
+    this.connectionPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
     scheduler.setRemoveOnCancelPolicy(true);
@@ -150,7 +149,9 @@ public final class DaemonServer {
       eviction.start();
       long pollNanos = configPollInterval.toNanos();
       scheduler.scheduleWithFixedDelay(this::pollConfig, pollNanos, pollNanos, TimeUnit.NANOSECONDS);
-      long reapNanos = Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4);
+      // At least every second: the request read and write timeouts are seconds, not the idle timeout's minutes.
+      long reapNanos = Math.min(Duration.ofSeconds(1).toNanos(),
+          Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4));
       scheduler.scheduleWithFixedDelay(this::closeIdleConnections, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
 
       // 5. Ready. A daemon is started for a query that is waiting: begin loading model and index now,
@@ -286,6 +287,13 @@ public final class DaemonServer {
       if (!fromThisUser(channel)) {
         continue;
       }
+      if (!admit()) {
+        int max = settings().maxConnections();
+        LOG.warning("refused a connection: " + max + " connections are open, each with a request in flight");
+        refuse(channel, ErrorCode.TOO_MANY_CONNECTIONS, "the daemon is serving its maximum of " + max
+            + " connections, all busy; retry later or raise daemon.max_connections");
+        continue;
+      }
       Connection c = new Connection(this, channel, connectionIds.incrementAndGet());
       connections.add(c);
       DaemonStateCoordinator.State s = state.state();
@@ -297,8 +305,7 @@ public final class DaemonServer {
       try {
         connectionPool.execute(c);
       } catch (RejectedExecutionException e) {
-        refuse(channel, ErrorCode.TOO_MANY_CONNECTIONS,
-            "too many connections (" + maxConnections + "); retry later");
+        refuse(channel, ErrorCode.SHUTTING_DOWN, "the daemon is shutting down; start a new one and retry");
         connections.remove(c);
       }
     }
@@ -330,8 +337,36 @@ public final class DaemonServer {
     return false;
   }
 
+  /**
+   * Makes room for one more connection under {@code daemon.max_connections}; false when every open one
+   * has a request in flight. At the cap, the idlest connection with no request in flight (the longest
+   * since its last complete request) is closed for the newcomer: idle connections cost a thread each and
+   * are cheap to reopen (every cidx command opens its own), while refusing would let 64 silent or
+   * trickling connections lock every user out until the idle timeout. Only the accept thread calls it.
+   */
+  private boolean admit() {
+    int max = settings().maxConnections();
+    while (connections.size() >= max) {
+      Connection idlest = null;
+      for (Connection c : connections) {
+        if (!c.inRequest() && (idlest == null || c.idleNanos() > idlest.idleNanos())) {
+          idlest = c;
+        }
+      }
+      if (idlest == null) {
+        return false;
+      }
+      LOG.fine("closing connection " + idlest.id() + " (no request in flight) to make room: " + max + " are open");
+      idlest.close();
+      connections.remove(idlest);
+    }
+    return true;
+  }
+
+  /** Sends the one error line a refused client reads, and closes; never blocks on a client that does not read. */
   private static void refuse(SocketChannel channel, ErrorCode code, String message) {
     try (channel) {
+      channel.configureBlocking(false); // one small line fits the socket buffer; if not, the client is not reading
       channel.write(ByteBuffer.wrap(JsonLines.encode(JsonLines.error(null, code, message))));
     } catch (IOException e) {
       // the client is gone already
@@ -342,13 +377,27 @@ public final class DaemonServer {
     connections.remove(c);
   }
 
-  /** Closes connections with no request in flight and no bytes from the client for the idle timeout. */
+  /**
+   * Closes connections that hold a thread for nothing: no complete request for the idle timeout (bytes
+   * trickled without a newline do not count), a request begun but unfinished after
+   * {@link Connection#REQUEST_READ_TIMEOUT_NANOS}, or an answer the client has not taken within the query
+   * budget (it stopped reading; the request's thread is blocked in its write until the close).
+   */
   private void closeIdleConnections() {
     try {
       long limit = connectionIdleTimeout.toNanos();
+      long writeLimit = settings().queryTimeout().toNanos();
       for (Connection c : connections) {
         if (!c.inRequest() && c.idleNanos() > limit) {
-          LOG.fine("closing connection " + c.id() + ": silent for " + connectionIdleTimeout);
+          LOG.fine("closing connection " + c.id() + ": no request for " + connectionIdleTimeout);
+          c.close();
+        } else if (!c.inRequest() && c.partialRequestNanos() > Connection.REQUEST_READ_TIMEOUT_NANOS) {
+          LOG.fine("closing connection " + c.id() + ": its request did not arrive within "
+              + TimeUnit.NANOSECONDS.toSeconds(Connection.REQUEST_READ_TIMEOUT_NANOS) + " s");
+          c.close();
+        } else if (c.stalledWriteNanos() > writeLimit) {
+          LOG.warning("closing connection " + c.id() + ": the client has not read its answer for "
+              + settings().queryTimeout().toSeconds() + " s");
           c.close();
         }
       }
@@ -510,7 +559,6 @@ public final class DaemonServer {
     private CacheLoader cacheLoader;
     private IndexJobs.Runner indexRunner;
     private Clock clock = Clock.systemUTC();
-    private int maxConnections = 128;
     private Duration connectionIdleTimeout = Duration.ofMinutes(10);
     private Duration configPollInterval = Duration.ofSeconds(1);
     private boolean preloadCache;
@@ -553,14 +601,6 @@ public final class DaemonServer {
     /** Load the model and index as soon as the daemon is ready, not on the first query. */
     public Builder preloadCache(boolean on) {
       this.preloadCache = on;
-      return this;
-    }
-
-    public Builder maxConnections(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("maxConnections (" + n + ") must be positive");
-      }
-      this.maxConnections = n;
       return this;
     }
 

@@ -128,6 +128,7 @@ final class Dispatcher {
         case DAMAGED_INDEX -> ErrorCode.DAMAGED_INDEX;
         case MODEL_MISMATCH -> ErrorCode.MODEL_MISMATCH;
         case BAD_QUERY -> ErrorCode.BAD_QUERY;
+        case TIMEOUT -> ErrorCode.QUERY_TIMEOUT;
         case INTERNAL -> ErrorCode.INTERNAL_ERROR;
       };
       if (code == ErrorCode.INTERNAL_ERROR || code == ErrorCode.DAMAGED_INDEX) {

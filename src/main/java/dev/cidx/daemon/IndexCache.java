@@ -85,6 +85,12 @@ final class IndexCache implements QueryService, AutoCloseable {
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
+    return query(request, null);
+  }
+
+  /** The query with a time budget for its search; the read lock is released however it ends. */
+  @Override
+  public QueryResult query(QueryRequest request, java.time.Duration budget) throws SearchException {
     // A query that finds the entry missing or stale refreshes it and tries again. Two refreshes in a
     // row are possible (an index commit lands during the first); a third means the index keeps changing.
     for (int attempt = 0; ; attempt++) {
@@ -93,7 +99,7 @@ final class IndexCache implements QueryService, AutoCloseable {
       try {
         seen = entry;
         if (seen != null && isCurrent(seen)) {
-          return seen.searcher().query(request);
+          return seen.searcher().query(request, budget);
         }
       } finally {
         rw.readLock().unlock();

@@ -35,7 +35,12 @@
  *       commands run standalone, each saying so in one line. A {@code run} without a version (an older
  *       client, which said {@code hello} first) is not checked.</li>
  *   <li><i>Timeout</i> or a daemon that cannot be started: the CLI prints one line and runs the command
- *       in its own process (standalone), which gives the same results, only slower.</li>
+ *       in its own process (standalone), which gives the same results, only slower. A daemon that took a
+ *       query and says nothing for {@code query_timeout_seconds} + 15 s is the exception: the CLI prints
+ *       one line and exits 2, because the same query would hang a standalone run too.</li>
+ *   <li><i>{@code TOO_MANY_CONNECTIONS}</i> (-32003): {@code max_connections} are open, each with a
+ *       request in flight (an idle one would have been closed to make room); the CLI says so in one line
+ *       and runs the command standalone.</li>
  *   <li><i>{@code SHUTTING_DOWN}</i> (-32002): the daemon is stopping; treat it as a missing daemon.</li>
  *   <li><i>A socket, socket directory or daemon process not the user's</i> ({@code client.SocketTrust}):
  *       one line, nothing sent, the command runs standalone. The daemon, for its part, closes at once
@@ -46,8 +51,12 @@
  * A connection carries any number of requests, answered in order. Each method is one request and
  * exactly one response; {@code run} is one request, zero or more {@code output} notifications and
  * exactly one response; {@code index} is one request, zero or more {@code progress} notifications and
- * exactly one response. Requests over 1 MiB and lines that are not JSON are answered with an error and
- * the connection is closed; every other error leaves it open. A request without an id is a
+ * exactly one response. Requests over 1 MiB (refused as soon as they pass it) and lines that are not JSON
+ * are answered with an error and the connection is closed; every other error leaves it open. A query
+ * searching longer than {@code query_timeout_seconds} is cancelled with {@code QUERY_TIMEOUT} (-32017). A
+ * request must arrive within 10 s of its first byte, an answer must be taken by the client within
+ * {@code query_timeout_seconds}, and a connection with no complete request for 10 minutes is closed:
+ * a client cannot pin a connection thread by trickling bytes or by not reading. A request without an id is a
  * notification: it runs and gets no response.
  *
  * <p><b>Lifecycle.</b> {@link dev.cidx.daemon.DaemonServer#start()} numbers its steps (lock, bind, accept

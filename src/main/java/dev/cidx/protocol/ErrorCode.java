@@ -41,7 +41,9 @@ public enum ErrorCode {
    * A {@code shutdown} with {@code unless_writing} was refused: the daemon is writing the index (an index
    * run, a watch, or changes accepted and not yet indexed), and stopping would lose that work.
    */
-  WRITING(-32016);
+  WRITING(-32016),
+  /** The query ran past {@code daemon.query_timeout_seconds} and was cancelled; narrow it or raise the budget. */
+  QUERY_TIMEOUT(-32017);
 
   private final int code;
 

@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
+import org.apache.lucene.index.QueryTimeout;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -79,14 +78,22 @@ public final class FullTextSearch {
    */
   public static List<ScoredDoc> search(IndexSearcher searcher, QueryRequest request, Query filter, int n)
       throws SearchException {
+    return search(searcher, request, filter, n, QueryDeadline.NONE);
+  }
+
+  /** {@link #search(IndexSearcher, QueryRequest, Query, int)}, stopped with a timeout error at {@code deadline}. */
+  static List<ScoredDoc> search(IndexSearcher shared, QueryRequest request, Query filter, int n,
+      QueryDeadline deadline) throws SearchException {
     if (n < 1) {
       throw new IllegalArgumentException("n (" + n + ") must be positive");
     }
+    deadline.check();
+    IndexSearcher searcher = deadline == QueryDeadline.NONE ? shared : timeLimited(shared, deadline);
     try {
       try {
         Query text = request.regex() ? regexQuery(request, MultiTermQuery.SCORING_BOOLEAN_REWRITE)
             : textQuery(request);
-        return top(searcher, restrict(text, filter), n);
+        return top(searcher, restrict(text, filter), n, deadline);
       } catch (IndexSearcher.TooManyClauses e) {
         if (!request.regex()) {
           throw new SearchException(SearchException.Reason.BAD_QUERY, "query '" + request.query()
@@ -94,7 +101,7 @@ public final class FullTextSearch {
         }
         // A regex matching too many terms to score each one: every match then scores the same.
         return top(searcher, restrict(regexQuery(request, MultiTermQuery.CONSTANT_SCORE_BLENDED_REWRITE),
-            filter), n);
+            filter), n, deadline);
       }
     } catch (IOException e) {
       throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
@@ -112,8 +119,27 @@ public final class FullTextSearch {
     return query.build();
   }
 
-  private static List<ScoredDoc> top(IndexSearcher searcher, Query query, int n) throws IOException {
+  /**
+   * A searcher over the same reader that stops scoring at {@code deadline}. A timeout is per searcher in
+   * Lucene, so each limited query gets its own: construction only lists the segments, and the query cache
+   * and similarity are shared.
+   */
+  private static IndexSearcher timeLimited(IndexSearcher shared, QueryDeadline deadline) {
+    IndexSearcher searcher = new IndexSearcher(shared.getIndexReader());
+    searcher.setSimilarity(shared.getSimilarity());
+    searcher.setQueryCache(shared.getQueryCache());
+    searcher.setQueryCachingPolicy(shared.getQueryCachingPolicy());
+    QueryTimeout timeout = deadline::expired;
+    searcher.setTimeout(timeout);
+    return searcher;
+  }
+
+  private static List<ScoredDoc> top(IndexSearcher searcher, Query query, int n, QueryDeadline deadline)
+      throws IOException, SearchException {
     ScoreDoc[] hits = searcher.search(query, n).scoreDocs;
+    if (searcher.timedOut()) {
+      throw deadline.timedOut(); // Lucene stops scoring and returns what it has: a partial answer is not one
+    }
     List<ScoredDoc> docs = new ArrayList<>(hits.length);
     for (ScoreDoc hit : hits) {
       docs.add(new ScoredDoc(hit.doc, hit.score));
@@ -263,10 +289,27 @@ public final class FullTextSearch {
    * first appearance, for highlighting. A part is listed only when its whole identifier did not match.
    */
   public static List<String> matchedTerms(String chunkText, QueryRequest request) {
-    Predicate<String> matcher = request.regex() ? regexMatcher(request) : termMatcher(request);
+    try {
+      return matchedTerms(chunkText, matcher(request), QueryDeadline.NONE);
+    } catch (SearchException e) {
+      throw new AssertionError("no deadline to pass", e);
+    }
+  }
+
+  /**
+   * {@link #matchedTerms(String, QueryRequest)} with a matcher made once per query by {@link #matcher},
+   * checking {@code deadline} as it goes: a chunk has thousands of tokens and a fuzzy query with
+   * thousands of words compares each token with each word.
+   */
+  static List<String> matchedTerms(String chunkText, Predicate<String> matcher, QueryDeadline deadline)
+      throws SearchException {
     Set<String> matched = new LinkedHashSet<>();
     boolean wordMatched = false;
+    int seen = 0;
     for (Token token : analyze(CASED, chunkText)) {
+      if ((++seen & 63) == 0) {
+        deadline.check();
+      }
       if (!token.part()) {
         wordMatched = matcher.test(token.text());
         if (wordMatched) {
@@ -277,6 +320,11 @@ public final class FullTextSearch {
       }
     }
     return List.copyOf(matched);
+  }
+
+  /** What a token must satisfy to be highlighted for {@code request}; build once per query. */
+  static Predicate<String> matcher(QueryRequest request) {
+    return request.regex() ? regexMatcher(request) : termMatcher(request);
   }
 
   private static Predicate<String> termMatcher(QueryRequest request) {
@@ -304,17 +352,13 @@ public final class FullTextSearch {
     };
   }
 
-  /** Java's regex syntax agrees with Lucene's for everything but Lucene's optional operators. */
+  /** The search's own regex, as automata (see {@link TokenRegex}); an invalid one highlights nothing. */
   private static Predicate<String> regexMatcher(QueryRequest request) {
-    List<Pattern> patterns = new ArrayList<>();
-    for (String piece : request.query().strip().split("\\s+")) {
-      try {
-        patterns.add(Pattern.compile(piece, request.caseSensitive() ? 0 : Pattern.CASE_INSENSITIVE));
-      } catch (PatternSyntaxException e) {
-        // Valid for Lucene but not for Java: nothing to highlight for this piece.
-      }
+    try {
+      return TokenRegex.compile(request.query(), request.caseSensitive())::matches;
+    } catch (SearchException e) {
+      return text -> false; // the search itself reported it, or (semantic mode) never used it
     }
-    return text -> patterns.stream().anyMatch(p -> p.matcher(text).matches());
   }
 
   /** One analyzed token: a word, or a part of the word before it. */

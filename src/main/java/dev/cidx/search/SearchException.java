@@ -6,7 +6,7 @@ package dev.cidx.search;
  */
 public class SearchException extends Exception {
   /** Why the query failed; the daemon maps each to a JSON-RPC error code. */
-  public enum Reason { NO_INDEX, DAMAGED_INDEX, MODEL_MISMATCH, BAD_QUERY, INTERNAL }
+  public enum Reason { NO_INDEX, DAMAGED_INDEX, MODEL_MISMATCH, BAD_QUERY, TIMEOUT, INTERNAL }
 
   private final Reason reason;
 

@@ -11,12 +11,14 @@ import dev.cidx.protocol.SearchMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.search.Query;
 
@@ -48,24 +50,37 @@ public final class Searcher implements QueryService {
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
+    return query(request, (Duration) null);
+  }
+
+  @Override
+  public QueryResult query(QueryRequest request, Duration budget) throws SearchException {
+    return query(request, QueryDeadline.after(budget));
+  }
+
+  /** The query, checking {@code deadline} between phases and per hit (see {@link QueryDeadline}). */
+  QueryResult query(QueryRequest request, QueryDeadline deadline) throws SearchException {
     long started = System.nanoTime();
     checkModel();
     ChunkFilter chunkFilter = ChunkFilter.of(request);
     Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
     List<Ranked> ranked = switch (request.mode()) {
-      case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit()));
+      case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit(), deadline));
       case SEMANTIC -> Ranked.fromSemantic(semantic.search(request, filter, request.limit()));
-      case HYBRID -> hybrid(request, filter, fusionWindow(request.limit()));
+      case HYBRID -> hybrid(request, filter, fusionWindow(request.limit()), deadline);
     };
+    deadline.check();
+    Predicate<String> matcher = FullTextSearch.matcher(request);
     List<Hit> hits = new ArrayList<>(request.limit());
     for (Ranked r : ranked) {
+      deadline.check();
       if (hits.size() == request.limit()) {
         break;
       }
       if (request.minScore() != null && r.score() < request.minScore()) {
         continue;
       }
-      hits.add(toHit(r, request));
+      hits.add(toHit(r, request, matcher, deadline));
     }
     List<String> warnings = new ArrayList<>(request.pathFilters().isEmpty() ? List.of()
         : PathFilterWarnings.of(request.pathFilters(), snapshot.paths()));
@@ -92,10 +107,11 @@ public final class Searcher implements QueryService {
         + "(`cidx status` shows the progress; `cidx index` resumes a stopped run)";
   }
 
-  private List<Ranked> hybrid(QueryRequest request, Query filter, int window) throws SearchException {
+  private List<Ranked> hybrid(QueryRequest request, Query filter, int window, QueryDeadline deadline)
+      throws SearchException {
     CompletableFuture<List<ScoredDoc>> fts = CompletableFuture.supplyAsync(() -> {
       try {
-        return fullText(request, filter, window);
+        return fullText(request, filter, window, deadline);
       } catch (SearchException e) {
         if (e.reason() == SearchException.Reason.BAD_QUERY) {
           return List.of(); // e.g. only punctuation: nothing for BM25, the semantic half still answers
@@ -116,8 +132,9 @@ public final class Searcher implements QueryService {
     return RankFusion.fuse(sem, text);
   }
 
-  private List<ScoredDoc> fullText(QueryRequest request, Query filter, int n) throws SearchException {
-    return FullTextSearch.search(snapshot.searcher(), request, filter, n);
+  private List<ScoredDoc> fullText(QueryRequest request, Query filter, int n, QueryDeadline deadline)
+      throws SearchException {
+    return FullTextSearch.search(snapshot.searcher(), request, filter, n, deadline);
   }
 
   private void checkModel() throws SearchException {
@@ -133,7 +150,8 @@ public final class Searcher implements QueryService {
     return Math.max(50, limit * 4);
   }
 
-  private Hit toHit(Ranked r, QueryRequest request) throws SearchException {
+  private Hit toHit(Ranked r, QueryRequest request, Predicate<String> matcher, QueryDeadline deadline)
+      throws SearchException {
     try {
       Document d = snapshot.document(r.doc());
       String path = d.get(ChunkFields.PATH);
@@ -141,7 +159,7 @@ public final class Searcher implements QueryService {
       int start = d.getField(ChunkFields.START_LINE).numericValue().intValue();
       int end = d.getField(ChunkFields.END_LINE).numericValue().intValue();
       long indexedMtime = d.getField(ChunkFields.FILE_MTIME).numericValue().longValue();
-      List<String> terms = FullTextSearch.matchedTerms(content, request);
+      List<String> terms = FullTextSearch.matchedTerms(content, matcher, deadline);
       Snippets.Snippet snippet = Snippets.extract(content, start, terms, request.snippetLines());
       return new Hit(path, start, end, r.score(), d.get(ChunkFields.LANGUAGE), snippet.text(), snippet.startLine(),
           r.semanticRank(), r.ftsRank(), terms, isStale(path, indexedMtime));

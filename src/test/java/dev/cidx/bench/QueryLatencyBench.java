@@ -12,6 +12,7 @@ import dev.cidx.search.Searcher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
  * mvn -q -o test-compile &amp;&amp; java -cp "target/classes:target/test-classes:target/lib/*" \
  *     dev.cidx.bench.QueryLatencyBench /tmp/corpus-base 300
  * </pre>
- * The repository must be indexed already ({@code cidx init && cidx index}).
+ * The repository must be indexed already ({@code cidx init && cidx index}). With
+ * {@code -Dcidx.bench.budget=SECONDS} each query runs with the daemon's time budget, as the daemon runs it.
  */
 public final class QueryLatencyBench {
   public static void main(String[] args) throws Exception {
@@ -50,16 +52,18 @@ public final class QueryLatencyBench {
     System.out.printf(Locale.ROOT, "load: model %.0f ms, index %.0f ms (%d chunks, %d files)%n", (t1 - t0) / 1e6,
         (t2 - t1) / 1e6, snapshot.chunkCount(), snapshot.fileCount());
     Searcher searcher = new Searcher(embedder, snapshot);
+    String budgetSeconds = System.getProperty("cidx.bench.budget");
+    Duration budget = budgetSeconds == null ? null : Duration.ofMillis(Math.round(Double.parseDouble(budgetSeconds) * 1000));
     System.out.println("| mode | p50 ms | p99 ms | mean ms | queries |");
     System.out.println("|---|---|---|---|---|");
     for (SearchMode mode : SearchMode.values()) {
       for (String q : queries.subList(0, Math.min(50, queries.size()))) {
-        searcher.query(QueryRequest.builder(q).mode(mode).build());
+        searcher.query(QueryRequest.builder(q).mode(mode).build(), budget);
       }
       double[] ms = new double[queries.size()];
       for (int i = 0; i < queries.size(); i++) {
         long s = System.nanoTime();
-        searcher.query(QueryRequest.builder(queries.get(i)).mode(mode).build());
+        searcher.query(QueryRequest.builder(queries.get(i)).mode(mode).build(), budget);
         ms[i] = (System.nanoTime() - s) / 1e6;
       }
       Arrays.sort(ms);

@@ -30,6 +30,28 @@ class DaemonSettingsTest {
   }
 
   @Test
+  void theQueryBudgetAndTheConnectionCap_areRead_withTheirDefaults() throws Exception {
+    DaemonSettings s = DaemonSettings.load(config("{\"daemon\": {\"query_timeout_seconds\": 2.5, \"max_connections\": 8}}"));
+    assertThat(s.queryTimeout().toMillis()).isEqualTo(2_500);
+    assertThat(s.clientQueryTimeout().toMillis()).isEqualTo(32_500);
+    assertThat(s.maxConnections()).isEqualTo(8);
+    assertThat(DaemonSettings.DEFAULTS.queryTimeout().toSeconds()).isEqualTo(30);
+    assertThat(DaemonSettings.DEFAULTS.maxConnections()).isEqualTo(64);
+  }
+
+  @Test
+  void aZeroQueryBudgetOrConnectionCap_isRefused_withItsName() throws Exception {
+    Path budget = config("{\"daemon\": {\"query_timeout_seconds\": 0}}");
+    assertThatThrownBy(() -> DaemonSettings.load(budget))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(budget + ": daemon.query_timeout_seconds (0.0) must be positive");
+    Path cap = config("{\"daemon\": {\"max_connections\": 0}}");
+    assertThatThrownBy(() -> DaemonSettings.load(cap))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(cap + ": daemon.max_connections (0) must be positive");
+  }
+
+  @Test
   void load_withoutADaemonBlock_givesTheDefaults() throws Exception {
     assertThat(DaemonSettings.load(config("{\"embedding_model\": \"x\"}"))).isEqualTo(DaemonSettings.DEFAULTS);
     assertThat(DaemonSettings.load(config("{\"daemon\": null}"))).isEqualTo(DaemonSettings.DEFAULTS);
@@ -38,7 +60,7 @@ class DaemonSettingsTest {
   @Test
   void load_agreesWithTheWholeConfig_forWhatSaveWrites() throws Exception {
     Path file = dir.resolve("config.json");
-    DaemonSettings settings = new DaemonSettings(false, 2.5, false, 7.0, 1, List.of(5, 6, 7));
+    DaemonSettings settings = new DaemonSettings(false, 2.5, false, 7.0, 1, List.of(5, 6, 7), 4.0, 9);
     CidxConfig.defaults().withDaemon(settings).save(file);
     assertThat(DaemonSettings.load(file)).isEqualTo(settings).isEqualTo(CidxConfig.load(file).daemon());
   }

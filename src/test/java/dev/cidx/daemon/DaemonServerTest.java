@@ -308,6 +308,75 @@ class DaemonServerTest {
     await().until(() -> server.openConnections() == 0);
   }
 
+  @Test
+  void atTheConnectionCap_theIdlestConnectionMakesRoom() throws Exception {
+    repo = TestRepo.create(root, new DaemonSettings(true, 10.0, true, 60.0, 4, null, null, 2));
+    start();
+    try (LineSocket oldest = new LineSocket(server.socketPath());
+        LineSocket trickling = new LineSocket(server.socketPath())) {
+      trickling.send("{\"jsonrpc\":"); // bytes without a newline are no request: it stays as idle as it was
+      await().until(() -> server.openConnections() == 2);
+      try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+        assertThat(c.call(Methods.PING, null).path("pong").asBoolean()).isTrue();
+      }
+      assertThat(oldest.read(Duration.ofSeconds(10))).isNull(); // closed for the newcomer
+    }
+  }
+
+  @Test
+  void atTheConnectionCap_withEveryConnectionBusy_aNewcomerIsToldWhy() throws Exception {
+    repo = TestRepo.create(root, new DaemonSettings(true, 10.0, true, 60.0, 4, null, null, 2));
+    CountDownLatch inside = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    loader.service = r -> {
+      inside.countDown();
+      await().until(() -> release.await(10, TimeUnit.SECONDS));
+      return new QueryResult(r.query(), r.mode(), 0, "fake", List.of());
+    };
+    start();
+    try (LineSocket a = new LineSocket(server.socketPath()); LineSocket b = new LineSocket(server.socketPath())) {
+      a.send(request(1, "query", "{\"query\":\"slow\"}"));
+      b.send(request(1, "query", "{\"query\":\"slow\"}"));
+      assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+      try (LineSocket refused = new LineSocket(server.socketPath())) {
+        JsonNode error = refused.read(Duration.ofSeconds(10)).path("error");
+        assertThat(error.path("code").asInt()).isEqualTo(ErrorCode.TOO_MANY_CONNECTIONS.code());
+        assertThat(error.path("message").asText()).isEqualTo(
+            "the daemon is serving its maximum of 2 connections, all busy; retry later or raise daemon.max_connections");
+        assertThat(refused.read(Duration.ofSeconds(10))).isNull();
+      } finally {
+        release.countDown();
+      }
+      assertThat(a.read(Duration.ofSeconds(10)).path("result").path("query").asText()).isEqualTo("slow");
+    }
+  }
+
+  @Test
+  void everyQuery_getsTheConfiguredBudget() throws Exception {
+    repo = TestRepo.create(root, new DaemonSettings(true, 10.0, true, 60.0, 4, null, 2.5, null));
+    List<Duration> budgets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    loader.service = new dev.cidx.search.QueryService() {
+      @Override
+      public QueryResult query(QueryRequest r) {
+        throw new AssertionError("the daemon must pass a budget");
+      }
+
+      @Override
+      public QueryResult query(QueryRequest r, Duration budget) throws dev.cidx.search.SearchException {
+        budgets.add(budget);
+        throw new dev.cidx.search.SearchException(dev.cidx.search.SearchException.Reason.TIMEOUT, "took too long");
+      }
+    };
+    start();
+    try (LineSocket s = new LineSocket(server.socketPath())) {
+      s.send(request(1, "query", "{\"query\":\"x\"}"));
+      JsonNode error = s.read().path("error");
+      assertThat(error.path("code").asInt()).isEqualTo(ErrorCode.QUERY_TIMEOUT.code());
+      assertThat(error.path("message").asText()).isEqualTo("took too long");
+    }
+    assertThat(budgets).containsExactly(Duration.ofMillis(2500));
+  }
+
   // --- queries and the cache
 
   @Test

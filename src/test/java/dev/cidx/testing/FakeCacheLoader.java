@@ -77,7 +77,17 @@ public final class FakeCacheLoader implements CacheLoader {
 
   @Override
   public QueryService searcher(Model model, Index index) {
-    return request -> service.query(request);
+    return new QueryService() { // reads the field per query, so a test can swap the service
+      @Override
+      public QueryResult query(QueryRequest request) throws SearchException {
+        return service.query(request);
+      }
+
+      @Override
+      public QueryResult query(QueryRequest request, java.time.Duration budget) throws SearchException {
+        return service.query(request, budget);
+      }
+    };
   }
 
   /** A service that throws the given failure. */
