@@ -3,11 +3,11 @@ package dev.cidx.daemon;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -130,7 +130,7 @@ public final class DaemonLog {
   static final class CappedFileHandler extends Handler {
     private final Path file;
     private final long maxBytes;
-    private OutputStream out; // guarded by this
+    private FileChannel out; // guarded by this
     private long size; // guarded by this
 
     CappedFileHandler(Path file, long maxBytes) throws IOException {
@@ -143,30 +143,50 @@ public final class DaemonLog {
       PrivateFiles.directory(file.getParent());
       // Owner-only, like the socket: error messages may quote queries and paths. O_APPEND: lines from
       // the redirected stderr interleave whole. No link followed: a repository may have planted one.
-      FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
-      out = Channels.newOutputStream(channel);
-      size = channel.size();
+      out = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      size = out.size();
     }
 
+    /**
+     * A {@link FileChannel} closes itself when a thread writing to it is interrupted (a cancelled task
+     * logging as it stops), which would end the log for every thread. So the interrupt flag is set
+     * aside while writing, and a channel closed by an interrupt arriving mid-write is opened again.
+     */
     @Override
     public synchronized void publish(LogRecord record) {
       if (!isLoggable(record) || out == null) {
         return;
       }
       byte[] bytes = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
+      boolean interrupted = Thread.interrupted();
       try {
         if (size + bytes.length > maxBytes && size > 0) {
           out.close();
           PrivateFiles.replace(file, file.resolveSibling(file.getFileName() + ".1"));
           open();
         }
-        out.write(bytes);
-        out.flush();
-        size += bytes.length;
+        try {
+          write(bytes);
+        } catch (ClosedChannelException e) {
+          Thread.interrupted();
+          open();
+          write(bytes);
+        }
       } catch (IOException e) {
         reportError("cannot write " + file, e, 1);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+      size += bytes.length;
     }
 
     @Override
