@@ -40,7 +40,7 @@ import java.util.Set;
  * check before use, but a safe one: once a directory is ours and 0700, nobody else can swap its entries,
  * and what a repository planted is already there when cidx looks.
  *
- * <p>Thread-safe: stateless apart from the cached uid.
+ * <p>Thread-safe and stateless.
  */
 public final class PrivateFiles {
   static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
@@ -268,7 +268,7 @@ public final class PrivateFiles {
   }
 
   private static void checkOwner(Path path, Stat stat) throws IOException {
-    int me = CurrentUser.UID;
+    int me = CurrentUser.uid();
     String myName = System.getProperty("user.name");
     String owner = me >= 0 && stat.uid() == me ? myName : ownerName(path);
     if (!owner.equals(myName)) {
@@ -328,19 +328,6 @@ public final class PrivateFiles {
     PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (view != null) {
       view.setPermissions(EnumSet.copyOf(mode));
-    }
-  }
-
-  /** The uid of this process, or -1 when unknown (then owners are compared by name). Loaded on first use. */
-  private static final class CurrentUser {
-    static final int UID = uid();
-
-    private static int uid() {
-      try {
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
-      } catch (LinkageError | RuntimeException e) {
-        return -1;
-      }
     }
   }
 }
