@@ -26,7 +26,7 @@ final class ClearCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     Optional<DaemonControl.Ping> daemon = DaemonControl.ping(repo);
     Optional<Boolean> cleared = daemon.isPresent() ? DaemonControl.clearCache(repo) : Optional.empty();

@@ -29,13 +29,12 @@ final class DaemonCommands {
 
   private DaemonCommands() {}
 
-  /** The root command of a daemon command, refusing to go on inside the daemon. */
-  static RootCommand outsideDaemon(CommandSpec spec) {
-    RootCommand root = (RootCommand) spec.root().userObject();
-    if (root.context().insideDaemon()) {
-      throw new UserError("`" + spec.qualifiedName() + "` cannot run inside the daemon; run it in your shell");
-    }
-    return root;
+  /**
+   * The root command of a daemon command. None of them runs inside the daemon: {@link DaemonAllowList}
+   * keeps them out, in one place, before any command runs.
+   */
+  static RootCommand root(CommandSpec spec) {
+    return (RootCommand) spec.root().userObject();
   }
 
   /** What {@code --json} prints when no daemon answers. */

@@ -26,7 +26,7 @@ final class DaemonRestartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     OptionalLong previous = DaemonCommands.stop(repo);
     DaemonControl.Started started;

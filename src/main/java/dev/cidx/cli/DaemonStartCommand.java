@@ -37,7 +37,7 @@ final class DaemonStartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     if (foreground) {
       if (json) {

@@ -23,7 +23,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     Optional<JsonNode> status = DaemonControl.statusJson(repo);
     PrintStream out = root.context().out();

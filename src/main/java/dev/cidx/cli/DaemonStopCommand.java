@@ -26,7 +26,7 @@ final class DaemonStopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     OptionalLong stopped = DaemonCommands.stop(repo);
     PrintStream out = root.context().out();

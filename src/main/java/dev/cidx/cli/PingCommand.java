@@ -37,7 +37,7 @@ final class PingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     long t0 = System.nanoTime();
     long pid;

@@ -33,7 +33,7 @@ final class WatchStopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RootCommand root = DaemonCommands.outsideDaemon(spec);
+    RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
     WatchStopResult daemon = null;
     try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
