@@ -9,16 +9,34 @@ import java.time.Duration;
  * checkpoint commit every {@code checkpointChunks} embedded chunks or {@code checkpointInterval},
  * whichever comes first, so semantic search fills in as the run goes and a kill loses little.
  *
- * @param textFirstChunks below this many chunks to embed, one commit at the end is cheaper than two and
- *     the wait is short anyway
+ * @param textFirstChunks up to this many chunks to embed, a run commits once, at its end: the wait is
+ *     short anyway, and a run that is stopped leaves the last commit exactly as it was
  */
 record CommitSchedule(int textFirstChunks, int checkpointChunks, Duration checkpointInterval) {
   /**
-   * 64 chunks are three seconds of the local model on two cores: a longer wait earns the extra commit.
-   * 2,000 chunks or a minute: each checkpoint writes a delta of the vectors added since the base (see
-   * {@link CompactionPolicy}), so a few dozen of them on the largest repositories cost seconds in all.
+   * 1,000 chunks are about a minute of the local model on two cores: a run that would keep full-text
+   * search waiting longer commits it first ({@code CIDX_TEXT_FIRST_CHUNKS} moves the threshold; the
+   * daemon inherits it from the client that starts it). 2,000 chunks or a minute: each checkpoint writes a
+   * delta of the vectors added since the base (see {@link CompactionPolicy}), so a few dozen of them on the
+   * largest repositories cost seconds in all.
    */
-  static final CommitSchedule DEFAULT = new CommitSchedule(64, 2_000, Duration.ofSeconds(60));
+  static final CommitSchedule DEFAULT = new CommitSchedule(textFirstChunks(System.getenv("CIDX_TEXT_FIRST_CHUNKS")),
+      2_000, Duration.ofSeconds(60));
+
+  /** The threshold {@code CIDX_TEXT_FIRST_CHUNKS} names, else 1,000; a value that is not a count is ignored. */
+  static int textFirstChunks(String setting) {
+    if (setting != null) {
+      try {
+        int n = Integer.parseInt(setting.trim());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // not a count: the default
+      }
+    }
+    return 1_000;
+  }
 
   CommitSchedule {
     if (textFirstChunks < 0 || checkpointChunks < 1 || checkpointInterval.isNegative()) {

@@ -48,9 +48,10 @@ final class EmbeddingPass {
     void commit() throws IOException, IndexException;
   }
 
-  /** One chunk to embed: its content hash, and a document of the reader that holds its text. */
-  private record Pending(long hash, int doc, String path) {}
+  /** One chunk to embed: its content hash, and its text, or a document of the reader that holds it. */
+  private record Pending(long hash, int doc, String path, String text) {}
 
+  /** Null when every pending chunk carries its text. */
   private final DirectoryReader reader;
   private final List<Pending> pending;
   private final Map<String, Integer> pendingPerFile;
@@ -123,9 +124,21 @@ final class EmbeddingPass {
         return;
       }
       String path = paths.lookupOrd(paths.ordValue()).utf8ToString();
-      pending.add(new Pending(hash, leaf.docBase + doc, path));
+      pending.add(new Pending(hash, leaf.docBase + doc, path, null));
       perFile.merge(path, 1, Integer::sum);
     }
+  }
+
+  /** A pass over chunks held in memory (a run's own, few enough to keep), {@code reused} more known already. */
+  static EmbeddingPass of(List<Chunk> chunks, int reused, RunCounters counters) {
+    List<Pending> pending = new ArrayList<>(chunks.size());
+    Map<String, Integer> perFile = new HashMap<>();
+    for (Chunk c : chunks) {
+      pending.add(new Pending(c.contentHash(), -1, c.path(), c.text()));
+      perFile.merge(c.path(), 1, Integer::sum);
+    }
+    counters.embeddingPlanned(pending.size(), perFile.size(), reused);
+    return new EmbeddingPass(null, pending, perFile);
   }
 
   int size() {
@@ -135,7 +148,7 @@ final class EmbeddingPass {
   /** Returns false when cancelled; what was embedded is in the cache, and committed up to the last checkpoint. */
   boolean run(Embedder embedder, EmbeddingCache cache, CommitSchedule schedule, Checkpoint checkpoint,
       RunCounters counters, IndexProgress progress, BooleanSupplier cancelled) throws IOException, IndexException {
-    StoredFields stored = reader.storedFields();
+    StoredFields stored = reader == null ? null : reader.storedFields();
     int sinceCommit = 0;
     long lastCommit = System.nanoTime();
     for (int from = 0; from < pending.size(); from += BATCH) {
@@ -145,7 +158,7 @@ final class EmbeddingPass {
       List<Pending> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
       List<String> texts = new ArrayList<>(batch.size());
       for (Pending p : batch) {
-        texts.add(stored.document(p.doc(), Set.of(ChunkFields.CONTENT)).get(ChunkFields.CONTENT));
+        texts.add(p.text() != null ? p.text() : stored.document(p.doc(), Set.of(ChunkFields.CONTENT)).get(ChunkFields.CONTENT));
       }
       List<float[]> vectors;
       try {

@@ -2,7 +2,9 @@ package dev.cidx.index;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.Term;
@@ -29,11 +32,38 @@ final class FullTextPass {
   private final IndexWriter writer;
   private final Chunker chunker;
   private final RunCounters counters;
+  private final LongPredicate hasVector;
+  private final int keepUpTo;
+  /** One chunk per content hash without a vector, while there are at most keepUpTo; guarded by itself. */
+  private final Map<Long, Chunk> pending = new LinkedHashMap<>();
+  private boolean overflowed;
+  private int reused;
 
-  FullTextPass(IndexWriter writer, Chunker chunker, RunCounters counters) {
+  /**
+   * @param hasVector whether a content hash has a vector already (it is not embedded again)
+   * @param keepUpTo how many chunks without a vector are kept in memory for the embedding pass; past that,
+   *     the pass reads them back from the index instead
+   */
+  FullTextPass(IndexWriter writer, Chunker chunker, RunCounters counters, LongPredicate hasVector, int keepUpTo) {
     this.writer = writer;
     this.chunker = chunker;
     this.counters = counters;
+    this.hasVector = hasVector;
+    this.keepUpTo = keepUpTo;
+  }
+
+  /** The chunks of this run without a vector, one per hash; empty when there were more than it keeps. */
+  Optional<List<Chunk>> pendingChunks() {
+    synchronized (pending) {
+      return overflowed ? Optional.empty() : Optional.of(new ArrayList<>(pending.values()));
+    }
+  }
+
+  /** Chunks of this run whose vector was already known (or whose text another chunk of it has). */
+  int reusedChunks() {
+    synchronized (pending) {
+      return reused;
+    }
   }
 
   /** Returns false when cancelled part way; the writer then holds a partial update to roll back. */
@@ -93,6 +123,22 @@ final class FullTextPass {
     }
   }
 
+  private void keepIfUnembedded(Chunk c) {
+    long hash = c.contentHash();
+    boolean known = hasVector.test(hash);
+    synchronized (pending) {
+      if (known || pending.containsKey(hash)) {
+        reused++;
+      } else if (!overflowed) {
+        pending.put(hash, c);
+        if (pending.size() > keepUpTo) {
+          overflowed = true; // the embedding pass reads them from the index: memory stays bounded
+          pending.clear();
+        }
+      }
+    }
+  }
+
   /** Replaces one file's documents: its chunks, then the file document; nothing for an unreadable file. */
   private void index(SourceFile file) throws IOException {
     Term path = new Term(ChunkFields.PATH, file.path());
@@ -106,6 +152,7 @@ final class FullTextPass {
     List<Document> docs = new ArrayList<>(chunks.size() + 1);
     for (Chunk c : chunks) {
       docs.add(ChunkDocuments.chunk(c, file.modifiedMillis()));
+      keepIfUnembedded(c);
     }
     docs.add(ChunkDocuments.file(file, Indexer.sha256(text.get()), chunks.size()));
     writer.updateDocuments(path, docs);

@@ -212,47 +212,70 @@ public final class Indexer {
     }
 
     RunCounters counters = new RunCounters(started, files.size(), changed.size());
+    KnownVectors known = knownVectors(previous, cache);
+    FullTextPass fullText = null;
     if (!changed.isEmpty()) {
-      Embedder embedder = embedderSupplier.get();
-      if (!embedder.model().modelName().equals(model.modelName())) {
-        // The commit names the run's model: vectors of another would be stored under the wrong name.
-        throw new IndexException("this run indexes with " + model.modelName() + " but was given the model "
-            + embedder.model().modelName() + " (config.json changed during the run); run `cidx index` again");
-      }
+      Embedder embedder = embedder();
       Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
           embedder.tokenCounter());
-      if (!new FullTextPass(writer, chunker, counters).run(changed, progress, cancelled)) {
+      fullText = new FullTextPass(writer, chunker, counters, known::has, schedule.textFirstChunks());
+      if (!fullText.run(changed, progress, cancelled)) {
         writer.rollback();
         return new IndexRun(files.size(), 0, modified, deleted.size(), counters.chunksWritten(), 0, 0,
             seconds(started), false, true);
       }
     }
     Commits commits = new Commits(writer, cache, previous);
-    try (DirectoryReader reader = DirectoryReader.open(writer)) {
-      // Only this run's files can lack vectors when the last commit had them all.
-      Optional<Collection<String>> planScope = previousComplete
+    boolean finished;
+    Optional<List<Chunk>> inMemory = !previousComplete && previous.isPresent() ? Optional.empty()
+        : fullText == null ? Optional.of(List.of()) : fullText.pendingChunks();
+    if (inMemory.isPresent()) {
+      // Only this run's chunks can lack vectors, and few enough to hold: embed them from memory, writing
+      // nothing to disk before the one commit at the end.
+      int reused = fullText == null ? 0 : fullText.reusedChunks();
+      finished = embed(EmbeddingPass.of(inMemory.get(), reused, counters), commits, counters, progress, cancelled,
+          true);
+    } else {
+      // Read back from the index what has no vector: this run's chunks when the last commit had every
+      // vector, else all of them (a run stopped after committing full text left some without).
+      Optional<Collection<String>> toScan = previousComplete
           ? Optional.of(changed.stream().map(SourceFile::path).toList()) : Optional.empty();
-      KnownVectors known = knownVectors(previous, cache);
-      EmbeddingPass pass = EmbeddingPass.plan(reader, planScope, known::has, counters);
-      if (pass.size() > 0) {
-        if (schedule.commitsTextFirst(pass.size())) {
-          progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
-          commits.commit();
-          counters.textCommitted();
-        }
-        progress.update(counters.snapshot(IndexProgress.Phase.EMBEDDING));
-        if (!pass.run(embedder(), cache, schedule, commits::commit, counters, progress, cancelled)) {
-          writer.rollback();
-          return new IndexRun(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
-              counters.embedded(), counters.reused(), seconds(started), commits.count() > 0, true);
-        }
+      try (DirectoryReader reader = DirectoryReader.open(writer)) {
+        finished = embed(EmbeddingPass.plan(reader, toScan, known::has, counters), commits, counters, progress,
+            cancelled, !changed.isEmpty() || !deleted.isEmpty());
       }
+    }
+    if (!finished) {
+      writer.rollback();
+      return new IndexRun(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
+          counters.embedded(), counters.reused(), seconds(started), commits.count() > 0, true);
     }
     progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
     CommitInfo info = commits.commit();
     progress.update(counters.snapshot(IndexProgress.Phase.DONE));
     return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), counters.embedded(),
         counters.reused(), seconds(started), true, false);
+  }
+
+  /**
+   * Runs {@code pass}, committing full text first when it has much to embed. {@code textChanged}: this run
+   * changed documents; otherwise the last commit already holds every file's full text, and saying so is
+   * all the full-text commit would do. False when cancelled.
+   */
+  private boolean embed(EmbeddingPass pass, Commits commits, RunCounters counters, IndexProgress progress,
+      BooleanSupplier cancelled, boolean textChanged) throws IOException, IndexException {
+    if (pass.size() == 0) {
+      return true;
+    }
+    if (schedule.commitsTextFirst(pass.size())) {
+      if (textChanged) {
+        progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
+        commits.commit();
+      }
+      counters.textCommitted();
+    }
+    progress.update(counters.snapshot(IndexProgress.Phase.EMBEDDING));
+    return pass.run(embedder(), commits.cache, schedule, commits::commit, counters, progress, cancelled);
   }
 
   /** The commits of one run, each building on the one before. */
