@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * semantic and hybrid queries say how much they cover, and the next `cidx index` embeds the rest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FullTextFirstIT {
-  private static final Map<String, String> STANDALONE = Map.of("CIDX_NO_DAEMON", "1");
+  /** Full text first from 64 chunks on (1,000 by default), so a repository of hundreds shows it. */
+  private static final Map<String, String> DAEMON = Map.of("CIDX_TEXT_FIRST_CHUNKS", "64");
+  private static final Map<String, String> STANDALONE = Map.of("CIDX_TEXT_FIRST_CHUNKS", "64", "CIDX_NO_DAEMON", "1");
   /** Enough chunks that the embedding pass outlasts the test's reaction to the full-text commit. */
   private static final int FILES = 400;
 
@@ -63,6 +69,7 @@ class FullTextFirstIT {
   }
 
   @Test
+  @Order(1)
   void stoppedAfterTheFullTextCommit_everyFileIsFoundByText_semanticSaysWhatItCovers_andTheNextRunFinishes() {
     CidxProcess.Running run = CidxProcess.start(dir, STANDALONE, "index");
     await().atMost(CidxProcess.TIMEOUT).pollInterval(Duration.ofMillis(50))
@@ -87,7 +94,7 @@ class FullTextFirstIT {
         .contains("chunks:        " + chunks + " (" + embedded + " with vectors: semantic search covers");
 
     // Hybrid, through the daemon too: the full-text half finds the file, the coverage is said once.
-    for (Map<String, String> env : java.util.List.of(STANDALONE, Map.<String, String>of())) {
+    for (Map<String, String> env : java.util.List.of(STANDALONE, DAEMON)) {
       Result hybrid = CidxProcess.run(dir, env, "query", marker(FILES - 1), "--json");
       assertThat(hybrid.exit()).as(hybrid.err()).isZero();
       assertThat(hybrid.json().path("results").get(0).path("path").asText()).isEqualTo("src/Part" + (FILES - 1) + ".java");
@@ -97,16 +104,45 @@ class FullTextFirstIT {
           .contains("% of the repository so far; full-text results are complete");
     }
 
-    Result finish = CidxProcess.run(dir, "index", "--json");
+    Result finish = CidxProcess.run(dir, DAEMON, "index", "--json");
     assertThat(finish.exit()).as(finish.err()).isZero();
     assertThat(finish.json().path("files_indexed").asInt()).as("nothing is rechunked").isZero();
     assertThat(finish.json().path("chunks_embedded").asInt()).as("at most what had no vector")
         .isLessThanOrEqualTo(chunks - embedded);
     assertThat(finish.json().path("chunks_embedded").asInt() + finish.json().path("chunks_reused").asInt())
         .isEqualTo(chunks);
-    Result semantic = CidxProcess.run(dir, "query", "ledger for warehouse", "--semantic", "--json");
+    Result semantic = CidxProcess.run(dir, DAEMON, "query", "ledger for warehouse", "--semantic", "--json");
     assertThat(semantic.exit()).as(semantic.err()).isZero();
     assertThat(semantic.json().path("semantic_coverage").asDouble()).isEqualTo(1.0);
     assertThat(semantic.err()).doesNotContain("semantic search covers");
+  }
+
+  @Test
+  @Order(2)
+  void background_returnsOnceFullTextIsCommitted_theDaemonGoesOn_andCancelStopsIt() {
+    Result left = CidxProcess.run(dir, DAEMON, "index", "--clear", "--background", "--json");
+    assertThat(left.exit()).as(left.err()).isZero();
+    assertThat(left.json().path("background").asBoolean()).isTrue();
+    assertThat(left.json().path("via").asText()).isEqualTo("daemon");
+    assertThat(left.json().path("chunks_to_embed").asInt()).isEqualTo(FILES);
+
+    Result fts = CidxProcess.run(dir, DAEMON, "query", "--fts", marker(123), "-q");
+    assertThat(fts.exit()).as(fts.err()).isZero();
+    assertThat(fts.out()).startsWith("src/Part123.java:");
+    Result status = CidxProcess.run(dir, DAEMON, "status");
+    assertThat(status.out()).as("the daemon embeds on, and says so")
+        .containsPattern("indexing: .*chunks embedded, [\\d.]+ chunks/s, ETA .*; full-text search covers every file");
+
+    Result cancel = CidxProcess.run(dir, DAEMON, "index", "--cancel");
+    assertThat(cancel.exit()).as(cancel.err()).isZero();
+    assertThat(cancel.err()).matches("cidx: cancelled the index run since \\d\\d:\\d\\d:\\d\\d, \\d+/\\d+ chunks embedded; "
+        + "what it committed stays in service and the chunks embedded so far will be reused\n");
+    await().atMost(CidxProcess.TIMEOUT).pollInterval(Duration.ofMillis(50))
+        .until(() -> CidxProcess.run(dir, DAEMON, "status", "--json").json().path("daemon").path("indexing").isNull());
+    Result again = CidxProcess.run(dir, DAEMON, "index", "--cancel");
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("cidx: no index run is going\n");
+    assertThat(CidxProcess.run(dir, DAEMON, "query", "--fts", marker(321), "-q").out()).as("the full-text commit stays")
+        .startsWith("src/Part321.java:");
   }
 }

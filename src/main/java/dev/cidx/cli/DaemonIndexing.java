@@ -31,7 +31,9 @@ import java.util.Optional;
  * in one line and indexes standalone.
  *
  * <p>Ctrl+C closes the connection; the daemon notices at its next progress notification (within a
- * quarter of a second), cancels the run unless another client follows it, and rolls back.
+ * quarter of a second). A run this client started is cancelled and rolls back to its last commit; a run
+ * it only followed goes on. With {@code background}, the client leaves by itself as soon as full text is
+ * committed (or the run ends), and the daemon goes on embedding.
  */
 final class DaemonIndexing {
   private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
@@ -43,6 +45,9 @@ final class DaemonIndexing {
     record Done(IndexResult result) implements Outcome {}
 
     record Failed(int exitCode) implements Outcome {}
+
+    /** Left the run to the daemon once full text was committed; {@code progress} is where it stood. */
+    record Backgrounded(Map<?, ?> progress) implements Outcome {}
   }
 
   private final RepoPaths repo;
@@ -53,6 +58,11 @@ final class DaemonIndexing {
   /** True while watching another version's daemon finish its run (it is not ours to cancel). */
   private volatile boolean waitingForOldRun;
   private boolean progressSeen;
+  /** Following a run another client started: Ctrl+C leaves it running. */
+  private volatile boolean follower;
+  private boolean background;
+  /** The progress at which a background client left, once it has. */
+  private volatile Map<?, ?> leftAt;
 
   DaemonIndexing(RepoPaths repo, DaemonSettings settings, PrintStream err) {
     this.repo = repo;
@@ -65,7 +75,8 @@ final class DaemonIndexing {
    * daemon of another version that is running an index is left to finish, its progress shown, then
    * replaced; one that watches is left running, and the caller indexes standalone.
    */
-  Optional<Outcome> run(boolean clear, IndexProgress progress) {
+  Optional<Outcome> run(boolean clear, boolean background, IndexProgress progress) {
+    this.background = background;
     while (true) {
       try {
         return attempt(clear, progress);
@@ -91,7 +102,7 @@ final class DaemonIndexing {
       if (interrupted) {
         return Optional.of(new Outcome.Failed(Cli.ERROR));
       }
-      IndexResult result = c.index(new IndexParams(clear), (method, params) -> {
+      IndexResult result = c.index(new IndexParams(clear, background), (method, params) -> {
         if (Methods.PROGRESS.equals(method) && params instanceof Map<?, ?> map) {
           onProgress(map, progress);
         }
@@ -101,6 +112,9 @@ final class DaemonIndexing {
       err.println("cidx: " + TerminalText.line(e.getMessage()));
       return Optional.of(new Outcome.Failed(Cli.ERROR));
     } catch (DaemonUnavailableException e) {
+      if (leftAt != null) {
+        return Optional.of(new Outcome.Backgrounded(leftAt)); // we closed the connection ourselves
+      }
       if (interrupted) {
         return Optional.of(new Outcome.Failed(Cli.ERROR)); // we closed the connection ourselves
       }
@@ -127,6 +141,9 @@ final class DaemonIndexing {
       err.println("cidx: " + TerminalText.line(Launcher.firstLine(e.getMessage())) + "; running standalone");
       return Optional.empty();
     } catch (RuntimeException e) {
+      if (leftAt != null) {
+        return Optional.of(new Outcome.Backgrounded(leftAt));
+      }
       if (interrupted) {
         return Optional.of(new Outcome.Failed(Cli.ERROR)); // e.g. the selector we closed under the read
       }
@@ -173,8 +190,11 @@ final class DaemonIndexing {
         p.path("elapsed_seconds").asDouble()));
   }
 
-  /** Ctrl+C: drop the connection, which tells the daemon to stop this client's run. */
+  /** Ctrl+C: drop the connection, which tells the daemon to stop the run if this client started it. */
   void interrupt() {
+    if (leftAt != null) {
+      return; // already left the run to the daemon
+    }
     interrupted = true;
     DaemonClient c = client;
     if (c != null) {
@@ -184,15 +204,30 @@ final class DaemonIndexing {
       err.println("stopped waiting: the other daemon's run goes on; nothing was indexed here");
       return;
     }
-    err.println("cancelled: the daemon stops the run unless another `cidx index` follows it; the last committed "
-        + "index is unchanged and the chunks embedded so far will be reused");
+    err.println(follower ? FOLLOWER_LEFT : OWNER_CANCELLED);
   }
+
+  /** Ctrl+C on the run this client started. */
+  static final String OWNER_CANCELLED = "cancelled: the daemon stops the run; what it committed stays in service "
+      + "and the chunks embedded so far will be reused";
+  /** Ctrl+C on a run another client started. */
+  static final String FOLLOWER_LEFT = "stopped following: the run goes on in the daemon (`cidx status` shows it, "
+      + "`cidx index --cancel` stops it)";
 
   private void onProgress(Map<?, ?> p, IndexProgress progress) {
     if (!progressSeen && Boolean.TRUE.equals(p.get("joined"))) {
+      follower = true;
       err.println("cidx: indexing is already running since " + localTime(p.get("started_at")) + "; following it");
     }
     progressSeen = true;
+    if (background && leftAt == null && Boolean.TRUE.equals(p.get("text_committed"))) {
+      leftAt = p; // full text is searchable: leave the embedding to the daemon
+      DaemonClient c = client;
+      if (c != null) {
+        c.close();
+      }
+      return;
+    }
     IndexProgress.Phase phase;
     try {
       phase = IndexProgress.Phase.valueOf(String.valueOf(p.get("phase")).toUpperCase(Locale.ROOT));

@@ -1,5 +1,6 @@
 package dev.cidx.cli;
 
+import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.EmbeddingModel;
@@ -8,8 +9,11 @@ import dev.cidx.embed.OnnxEmbedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexRun;
 import dev.cidx.index.Indexer;
+import dev.cidx.protocol.Messages.IndexCancelResult;
 import dev.cidx.protocol.Messages.IndexResult;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +45,13 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--no-daemon", description = "Index in this process even if the daemon is enabled (also CIDX_NO_DAEMON=1).")
   boolean noDaemon;
 
+  @Option(names = "--background", description = "Return once full-text search covers every file and leave the "
+      + "embedding to the daemon (`cidx status` shows it, `cidx index --cancel` stops it).")
+  boolean background;
+
+  @Option(names = "--cancel", description = "Stop the index run going on in the daemon, whoever started it.")
+  boolean cancel;
+
   @Override
   public Integer call() throws IOException {
     RepoPaths repo = root.repo();
@@ -51,17 +62,28 @@ final class IndexCommand implements Callable<Integer> {
       // would be a second one.
       throw new UserError("`cidx index` cannot run inside the daemon; run it in your shell");
     }
+    if (cancel) {
+      return cancel(repo, ctx);
+    }
     boolean viaDaemon = config.daemon().enabled() && !noDaemon && !"1".equals(ctx.env().get("CIDX_NO_DAEMON"));
     try (IndexProgressPrinter printer = IndexProgressPrinter.forTerminal(ctx, json)) {
       if (viaDaemon) {
         DaemonIndexing daemon = new DaemonIndexing(repo, config.daemon(), ctx.err());
         Optional<DaemonIndexing.Outcome> outcome = whileInterruptible(daemon::interrupt,
-            () -> daemon.run(clear, printer));
+            () -> daemon.run(clear, background, printer));
         if (outcome.isPresent()) {
           printer.close();
-          return outcome.get() instanceof DaemonIndexing.Outcome.Done done ? print(ctx, done.result())
-              : ((DaemonIndexing.Outcome.Failed) outcome.get()).exitCode();
+          if (outcome.get() instanceof DaemonIndexing.Outcome.Done done) {
+            return print(ctx, done.result());
+          }
+          if (outcome.get() instanceof DaemonIndexing.Outcome.Backgrounded left) {
+            return printBackgrounded(ctx, left.progress());
+          }
+          return ((DaemonIndexing.Outcome.Failed) outcome.get()).exitCode();
         }
+      }
+      if (background) {
+        ctx.err().println("cidx: --background needs the daemon; indexing in this process instead");
       }
       return standalone(repo, config, ctx, printer);
     } catch (IndexException e) {
@@ -100,6 +122,41 @@ final class IndexCommand implements Callable<Integer> {
     } finally {
       finished.countDown();
     }
+  }
+
+  /** {@code --cancel}: asks the daemon to stop its run; exit 1 when there was none to stop. */
+  private int cancel(RepoPaths repo, Cli.Context ctx) {
+    Optional<IndexCancelResult> answer = DaemonControl.cancelIndex(repo);
+    if (answer.isEmpty()) {
+      ctx.err().println("cidx: no daemon runs for this repository; a `cidx index` in the foreground stops with Ctrl+C");
+      return Cli.NOT_FOUND;
+    }
+    if (!answer.get().cancelled()) {
+      ctx.err().println("cidx: no index run is going");
+      return Cli.NOT_FOUND;
+    }
+    ctx.err().println("cidx: cancelled the index run " + answer.get().run() + "; what it committed stays in service "
+        + "and the chunks embedded so far will be reused");
+    return Cli.FOUND;
+  }
+
+  /** Where a {@code --background} run stood when this client left it to the daemon. */
+  private int printBackgrounded(Cli.Context ctx, Map<?, ?> progress) {
+    int toEmbed = progress.get("chunks_to_embed") instanceof Number n ? n.intValue() : 0;
+    int embedded = progress.get("chunks_embedded") instanceof Number n ? n.intValue() : 0;
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("via", IndexResult.VIA_DAEMON);
+      out.put("background", true);
+      out.put("text_committed", true);
+      out.put("chunks_to_embed", toEmbed);
+      out.put("chunks_embedded", embedded);
+      ctx.out().println(Json.write(out));
+    } else {
+      ctx.err().printf("full-text search covers every file; the daemon goes on embedding %d chunks in the background "
+          + "(`cidx status` shows it, `cidx index --cancel` stops it)%n", toEmbed - embedded);
+    }
+    return Cli.FOUND;
   }
 
   /** The same result lines whichever way the run went; exit 2 for a cancelled run. */

@@ -6,6 +6,7 @@ import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexCancelResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Methods;
 import java.time.Duration;
@@ -66,6 +67,16 @@ public final class DaemonControl {
       JsonNode pong = client.call(Methods.PING, null, Duration.ofSeconds(10));
       long t2 = System.nanoTime();
       return Optional.of(new Ping(pong.path("pid").asLong(), (t2 - t1) / 1e6, (t1 - t0) / 1e6));
+    } catch (DaemonUnavailableException | DaemonRpcException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Cancels the daemon's index run; empty when no daemon answers. */
+  public static Optional<IndexCancelResult> cancelIndex(RepoPaths repo) {
+    try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
+      JsonNode r = client.call(Methods.INDEX_CANCEL, null, Duration.ofSeconds(30));
+      return Optional.of(new IndexCancelResult(r.path("cancelled").asBoolean(), r.path("run").asText(null)));
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return Optional.empty();
     }

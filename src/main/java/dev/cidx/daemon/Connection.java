@@ -52,7 +52,7 @@ final class Connection implements Runnable {
    * editor or hook telling the daemon of changes is using it.
    */
   private static final Set<String> ACTIVITY = Set.of(Methods.QUERY, Methods.RUN, Methods.INDEX,
-      Methods.CLEAR_CACHE, Methods.NOTIFY);
+      Methods.INDEX_CANCEL, Methods.CLEAR_CACHE, Methods.NOTIFY);
   /** Methods that only observe: not in flight, no activity (see {@link DaemonStateCoordinator}). */
   private static final Set<String> OBSERVING = Set.of(Methods.HELLO, Methods.PING, Methods.STATUS);
 

@@ -4,6 +4,7 @@ import com.googlecode.jsonrpc4j.JsonRpcMethod;
 import dev.cidx.protocol.Messages.ClearCacheResult;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexCancelResult;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
@@ -47,6 +48,9 @@ public interface DaemonRpc {
 
   @JsonRpcMethod(Methods.INDEX)
   IndexResult index(IndexParams params) throws Exception;
+
+  @JsonRpcMethod(Methods.INDEX_CANCEL)
+  IndexCancelResult indexCancel(NoParams params);
 
   @JsonRpcMethod(Methods.WATCH_START)
   WatchStartResult watchStart(WatchParams params) throws RpcException;

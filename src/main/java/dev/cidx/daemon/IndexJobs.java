@@ -31,9 +31,14 @@ import java.util.logging.Logger;
  * The daemon's one writer: at most one index run at a time, on its own thread, which any number of
  * {@code index} requests follow. The first request starts a run; a request arriving while it runs joins
  * it (same progress, same result), unless it asks for {@code clear} and the run does not clear, which is
- * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out. The run
- * is cancelled when the last client following it has gone; the indexer then rolls back and the last
- * commit stays in service.
+ * refused with {@link ErrorCode#INDEXING_RUNNING}, or the run was cancelled, which it waits out.
+ *
+ * <p><b>Who may stop a run.</b> The request that started a run owns it: when its client goes (Ctrl+C), the
+ * run is cancelled, as a foreground command's work is; requests that joined only follow it, and their
+ * clients going changes nothing. A run started in the background ({@code cidx index --background}, whose
+ * client leaves once full text is committed) has no owner and goes on; {@link #cancel} stops any run
+ * ({@code cidx index --cancel}). A cancelled run rolls back to its last commit, and what it embedded is in
+ * the cache for the next one.
  *
  * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
  * must be chunked, so a run with nothing to do loads nothing.
@@ -47,9 +52,9 @@ import java.util.logging.Logger;
  * Waiting was chosen over cancelling because it loses no work and leaves a consistent commit, while a
  * cancelled run would have to be redone anyway.
  *
- * <p>Threads: {@link #attach} and {@link Job#detach} run on connection threads; the run on the
- * {@code cidx-indexer} thread. {@link #current} and each job's client count are guarded by {@link #lock};
- * a job's progress and cancel flag are volatile.
+ * <p>Threads: {@link #attach}, {@link Attachment#detach} and {@link #cancel} run on connection threads;
+ * the run on the {@code cidx-indexer} thread. {@link #current} is guarded by {@link #lock}; a job's
+ * progress and cancel flag are volatile.
  */
 final class IndexJobs implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexJobs.class.getName());
@@ -88,15 +93,16 @@ final class IndexJobs implements AutoCloseable {
   /** One index run and the clients following it. */
   final class Job {
     private final boolean clear;
+    /** Started in the background: no client owns it, so none takes it along when it goes. */
+    private final boolean background;
     private final Instant startedAt;
     private final CompletableFuture<IndexRun> result = new CompletableFuture<>();
     private volatile IndexProgress.Snapshot progress;
     private volatile boolean cancelled;
-    /** Guarded by lock. */
-    private int clients;
 
-    private Job(boolean clear, Instant startedAt) {
+    private Job(boolean clear, boolean background, Instant startedAt) {
       this.clear = clear;
+      this.background = background;
       this.startedAt = startedAt;
     }
 
@@ -109,16 +115,6 @@ final class IndexJobs implements AutoCloseable {
       return cancelled;
     }
 
-    /** A client stopped following (it went away); the last one to go cancels the run. */
-    void detach() {
-      synchronized (lock) {
-        clients--;
-        if (clients == 0 && !result.isDone()) {
-          cancelled = true;
-          LOG.info("index run cancelled: its last client went away");
-        }
-      }
-    }
 
     /** The progress as the protocol shows it; {@code id} and {@code joined} as given. */
     IndexProgressParams describe(Object id, Boolean joined) {
@@ -140,23 +136,38 @@ final class IndexJobs implements AutoCloseable {
     }
   }
 
-  /** A request following a job; {@code joined} when another request started it. */
-  record Attachment(Job job, boolean joined) {}
+  /** A request following a job; {@code joined} when another request started it, else it owns the job. */
+  record Attachment(Job job, boolean joined) {
+    /**
+     * The request's client went away. The owner of a foreground run takes the run along (Ctrl+C cancels
+     * what it started); a follower, or the client of a background run, just stops following.
+     */
+    void detach() {
+      if (!joined && !job.background && !job.result.isDone()) {
+        job.cancelled = true;
+        LOG.info("index run cancelled: the client that started it went away");
+      }
+    }
+  }
+
+  /** {@link #attach(boolean, boolean)} in the foreground. */
+  Attachment attach(boolean clear) throws RpcException {
+    return attach(clear, false);
+  }
 
   /**
-   * Starts a run, or joins the one in progress. Every attachment is followed by one {@link Job#detach}.
-   * A run that was cancelled (its last client went away) is never joined: it only rolls back, and a
-   * request following it would be answered with its cancellation. The request waits for it to end instead,
-   * then starts its own.
+   * Starts a run, or joins the one in progress. Every attachment is followed by one {@link
+   * Attachment#detach}. A run that was cancelled is never joined: it only rolls back, and a request
+   * following it would be answered with its cancellation. The request waits for it to end instead, then
+   * starts its own.
    */
-  Attachment attach(boolean clear) throws RpcException {
+  Attachment attach(boolean clear, boolean background) throws RpcException {
     while (true) {
       Job cancelledRun;
       synchronized (lock) {
         Job running = current;
         if (running == null) {
-          Job job = new Job(clear, clock.instant());
-          job.clients = 1;
+          Job job = new Job(clear, background, clock.instant());
           current = job;
           thread.execute(() -> run(job));
           return new Attachment(job, false);
@@ -166,7 +177,6 @@ final class IndexJobs implements AutoCloseable {
             throw new RpcException(ErrorCode.INDEXING_RUNNING, "indexing is already running " + running.summary()
                 + "; run `cidx index --clear` again when it has finished");
           }
-          running.clients++;
           return new Attachment(running, true);
         }
         cancelledRun = running;
@@ -185,6 +195,21 @@ final class IndexJobs implements AutoCloseable {
       throw new RpcException(ErrorCode.SHUTTING_DOWN, "interrupted while waiting for a cancelled index run to end");
     } catch (ExecutionException e) {
       throw new AssertionError(e); // handle() completes normally
+    }
+  }
+
+  /**
+   * Cancels the run in progress, whoever started it; its clients are answered with the cancellation.
+   * Returns it as "since 09:41:07, 120/400 chunks embedded", or null when none was going.
+   */
+  String cancel() {
+    synchronized (lock) {
+      if (current == null || current.cancelled || current.result.isDone()) {
+        return null;
+      }
+      current.cancelled = true;
+      LOG.info("index run cancelled by index_cancel");
+      return current.summary();
     }
   }
 

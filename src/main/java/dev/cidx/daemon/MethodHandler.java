@@ -4,6 +4,7 @@ import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.ClearCacheResult;
 import dev.cidx.protocol.Messages.HelloParams;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexCancelResult;
 import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.NoParams;
@@ -127,12 +128,13 @@ final class MethodHandler implements DaemonRpc {
 
   /**
    * Starts an index run or follows the one in progress, sending {@code progress} notifications until it
-   * ends. A client that goes away stops following; the request still waits for the run to end (it is
-   * cancelled when no client is left), so the daemon stays busy, and keeps its model, while it writes.
+   * ends. A client that goes away stops following; the request still waits for the run to end (the run
+   * is cancelled if its owner went, unless it was started in the background), so the daemon stays busy,
+   * and keeps its model, while it writes.
    */
   @Override
   public IndexResult index(IndexParams params) throws Exception {
-    IndexJobs.Attachment attachment = server.indexJobs().attach(params.clear());
+    IndexJobs.Attachment attachment = server.indexJobs().attach(params.clear(), params.background());
     IndexJobs.Job job = attachment.job();
     Object id = connection.currentRequestIdValue();
     boolean following = true;
@@ -140,7 +142,7 @@ final class MethodHandler implements DaemonRpc {
       while (true) {
         if (following && !connection.notify(Methods.PROGRESS, job.describe(id, attachment.joined()))) {
           following = false;
-          job.detach();
+          attachment.detach();
         }
         try {
           IndexRun run = job.result().get(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
@@ -160,9 +162,15 @@ final class MethodHandler implements DaemonRpc {
       }
     } finally {
       if (following) {
-        job.detach();
+        attachment.detach();
       }
     }
+  }
+
+  @Override
+  public IndexCancelResult indexCancel(NoParams params) {
+    String run = server.indexJobs().cancel();
+    return new IndexCancelResult(run != null, run);
   }
 
   @Override

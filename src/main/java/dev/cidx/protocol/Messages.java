@@ -166,16 +166,31 @@ public final class Messages {
     public static final String STDERR = "stderr";
   }
 
-  /** Parameters of {@link Methods#INDEX}: {@code clear} drops the index and its embedding cache first. */
+  /**
+   * Parameters of {@link Methods#INDEX}: {@code clear} drops the index and its embedding cache first;
+   * {@code background} lets a run this request starts go on when its client goes away (a client that
+   * leaves once full text is committed), where the client that started a run otherwise takes it along.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record IndexParams(@JsonProperty("clear") boolean clear) implements StreamingCodec.Params {
+  public record IndexParams(@JsonProperty("clear") boolean clear, @JsonProperty("background") boolean background)
+      implements StreamingCodec.Params {
+    public IndexParams(boolean clear) {
+      this(clear, false);
+    }
+
     @Override
     public void writeTo(JsonGenerator g) throws IOException {
       g.writeStartObject();
       g.writeBooleanField("clear", clear);
+      if (background) {
+        g.writeBooleanField("background", true);
+      }
       g.writeEndObject();
     }
   }
+
+  /** The answer to {@link Methods#INDEX_CANCEL}: whether a run was going, and which ("since 09:41:07, 120/400 chunks embedded"). */
+  public record IndexCancelResult(@JsonProperty("cancelled") boolean cancelled, @JsonProperty("run") String run) {}
 
   /**
    * Where an index run stands: the params of the {@link Methods#PROGRESS} notification ({@code id} is the

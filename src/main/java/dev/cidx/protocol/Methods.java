@@ -22,6 +22,11 @@ public final class Methods {
    */
   public static final String INDEX = "index";
   /**
+   * {@code {}} → {@link Messages.IndexCancelResult}: cancels the index run in progress, whoever started it
+   * (its clients are answered with its cancellation; what it committed and embedded stays).
+   */
+  public static final String INDEX_CANCEL = "index_cancel";
+  /**
    * {@link Messages.WatchParams} → {@link Messages.WatchStartResult}: the daemon watches the repository and
    * keeps the index fresh (after bringing it up to date once) until {@link #WATCH_STOP} or it stops.
    */

@@ -198,18 +198,63 @@ class IndexJobsTest {
   }
 
   @Test
-  void runIsCancelledOnlyWhenItsLastFollowerHasGone() throws Exception {
+  void theClientThatStartedARunTakesItAlong_evenWhenOthersFollowIt() throws Exception {
     List<Object> follower = new CopyOnWriteArrayList<>();
     LineSocket starter = new LineSocket(server.socketPath());
     starter.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{}}\n");
     starter.read();
     Future<IndexResult> b = index(false, follower);
     await().until(() -> !follower.isEmpty());
-    starter.close();
-    // The client that started the run is gone; the follower still wants it.
+    starter.close(); // Ctrl+C on the run it started
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 1);
+    assertThat(b.get(10, TimeUnit.SECONDS).cancelled()).as("the follower hears of the cancellation").isTrue();
+  }
+
+  @Test
+  void aFollowerThatGoesAway_leavesTheRunGoing() throws Exception {
+    List<Object> owner = new CopyOnWriteArrayList<>();
+    Future<IndexResult> a = index(false, owner);
+    await().until(() -> !owner.isEmpty());
+    try (LineSocket follower = new LineSocket(server.socketPath())) {
+      follower.send("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"index\",\"params\":{}}\n");
+      assertThat(follower.read().path("params").path("joined").asBoolean()).isTrue();
+    }
     await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 0);
     indexer.release.countDown();
-    assertThat(b.get(10, TimeUnit.SECONDS).committed()).isTrue();
+    assertThat(a.get(10, TimeUnit.SECONDS).committed()).isTrue();
+  }
+
+  @Test
+  void aRunStartedInTheBackground_goesOnWhenItsClientLeaves_andKeepsTheDaemonBusy() throws Exception {
+    try (LineSocket s = new LineSocket(server.socketPath())) {
+      s.send("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"index\",\"params\":{\"background\":true}}\n");
+      s.read();
+    }
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> indexer.cancels.get() == 0);
+    assertThat(status().path("indexing").isObject()).as("status shows the run").isTrue();
+    assertThat(server.state().snapshot().inFlight()).as("the daemon is busy while it writes").isPositive();
+    indexer.release.countDown();
+    await().until(() -> status().path("indexing").isNull());
+    assertThat(indexer.cancels.get()).isZero();
+  }
+
+  @Test
+  void indexCancel_stopsTheRunWhoeverStartedIt_andSaysWhichRunItWas() throws Exception {
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> run = index(false, progress);
+    await().until(() -> !progress.isEmpty());
+    JsonNode answer;
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      answer = c.call(Methods.INDEX_CANCEL, null);
+    }
+    assertThat(answer.path("cancelled").asBoolean()).isTrue();
+    assertThat(answer.path("run").asText()).matches("since \\d\\d:\\d\\d:\\d\\d, 5/10 chunks embedded");
+    assertThat(run.get(10, TimeUnit.SECONDS).cancelled()).isTrue();
+    assertThat(indexer.cancels.get()).isEqualTo(1);
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      assertThat(c.call(Methods.INDEX_CANCEL, null).path("cancelled").asBoolean()).as("nothing left to cancel").isFalse();
+    }
   }
 
   @Test
