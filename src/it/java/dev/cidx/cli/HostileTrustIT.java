@@ -192,8 +192,11 @@ class HostileTrustIT {
   @Test
   void daemon_closesAConnectionFromAnotherUser_unanswered() throws Exception {
     long pid = startDaemon(repo);
-    // Loosen what normally keeps nobody out (a 0600 socket), as a careless chmod or umask would.
+    // Loosen what normally keeps nobody out (a 0700 .code-indexer, a 0600 socket), as a careless chmod or
+    // umask would: the daemon's own check is the last line.
     Set<java.nio.file.attribute.PosixFilePermission> before = Files.getPosixFilePermissions(repo.socketPath());
+    Set<java.nio.file.attribute.PosixFilePermission> dirBefore = Files.getPosixFilePermissions(repo.dataDir());
+    Files.setPosixFilePermissions(repo.dataDir(), PosixFilePermissions.fromString("rwx--x--x"));
     Files.setPosixFilePermissions(repo.socketPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
     try {
       String answer = runAsNobody(repo.socketPath());
@@ -202,6 +205,7 @@ class HostileTrustIT {
           .contains("closed a connection from nobody: this daemon serves only its own user");
     } finally {
       Files.setPosixFilePermissions(repo.socketPath(), before);
+      Files.setPosixFilePermissions(repo.dataDir(), dirBefore);
     }
     assertThat(DaemonControl.ping(repo).orElseThrow().pid()).as("the owner is still served").isEqualTo(pid);
   }

@@ -282,8 +282,11 @@ public final class DaemonStarter {
   /**
    * The repository's socket path. A fallback socket directory that cannot be used safely (a link, another
    * user's, open to others) means no daemon for this repository: the caller runs standalone and says why.
+   * A {@code .code-indexer} that is a link is refused outright ({@link UnsafePathException}, exit 2): the
+   * daemon would write its lock and log through it, and so would the standalone run.
    */
   private Path socketPath() throws DaemonUnavailableException {
+    PrivateFiles.refuseLink(repo.dataDir());
     try {
       return repo.socketPath();
     } catch (UnsafePathException | UncheckedIOException e) {
