@@ -41,7 +41,7 @@ final class MethodHandler implements DaemonRpc {
   private static final Logger LOG = Logger.getLogger(MethodHandler.class.getName());
   /**
    * How often a client following an index run hears its progress. Also how soon a client that went away
-   * is noticed: the next notification's write fails, and the last client gone cancels the run.
+   * is noticed: the next notification's write fails, and the run is cancelled if that client started it.
    */
   static final long PROGRESS_INTERVAL_MS = 250;
 
