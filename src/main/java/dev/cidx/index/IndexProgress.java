@@ -12,7 +12,9 @@ public interface IndexProgress {
 
   /**
    * Where a run stands. {@code chunksToEmbed} grows while files are being chunked; the run is done when
-   * {@code chunksEmbedded == chunksToEmbed} and {@code filesDone == filesToIndex}. {@code textCommitted}:
+   * {@code chunksEmbedded == chunksToEmbed} and {@code filesDone == filesToIndex}. {@code elapsedSeconds}
+   * counts from the start of the run, or, while embedding (and committing during it), from the start of
+   * the embedding, so that {@link #chunksPerSecond} is the embedding's rate. {@code textCommitted}:
    * full-text search already covers every file of this run, while the embedding goes on.
    */
   record Snapshot(Phase phase, int filesScanned, int filesToIndex, int filesDone, int chunksToEmbed,
@@ -23,7 +25,7 @@ public interface IndexProgress {
       this(phase, filesScanned, filesToIndex, filesDone, chunksToEmbed, chunksEmbedded, elapsedSeconds, false);
     }
 
-    /** Embedded chunks per second so far in this run. */
+    /** Embedded chunks per second so far in this run's embedding. */
     public double chunksPerSecond() {
       return elapsedSeconds > 0 ? chunksEmbedded / elapsedSeconds : 0;
     }

@@ -15,6 +15,8 @@ final class RunCounters {
   private int embedded;
   private int reused;
   private boolean textCommitted;
+  /** When the embedding pass began (System.nanoTime), or -1 before. */
+  private long embeddingStarted = -1;
 
   RunCounters(long started, int filesScanned, int filesToIndex) {
     this.started = started;
@@ -34,6 +36,7 @@ final class RunCounters {
    */
   synchronized void embeddingPlanned(int chunks, int filesPending, int reusedChunks) {
     chunksToEmbed = chunks;
+    embeddingStarted = System.nanoTime();
     filesToIndex = Math.max(filesToIndex, filesPending);
     filesDone = filesToIndex - filesPending;
     reused = reusedChunks;
@@ -50,9 +53,13 @@ final class RunCounters {
 
   synchronized IndexProgress.Snapshot snapshot(IndexProgress.Phase phase) {
     boolean chunking = phase == IndexProgress.Phase.CHUNKING;
+    // While embedding, the time since it began: the rate and the ETA are the embedding's, not diluted
+    // by the minute a big repository spends chunking first.
+    boolean embedding = embeddingStarted >= 0
+        && (phase == IndexProgress.Phase.EMBEDDING || phase == IndexProgress.Phase.COMMITTING);
     return new IndexProgress.Snapshot(phase, filesScanned, filesToIndex, chunking ? filesChunked : filesDone,
         chunking ? chunksWritten : chunksToEmbed, embedded,
-        Indexer.seconds(started), textCommitted);
+        Indexer.seconds(embedding ? embeddingStarted : started), textCommitted);
   }
 
   synchronized int filesDone() {
