@@ -21,16 +21,13 @@ import java.util.Set;
  * }}, {@code end}, ...) among its last few lines, if there is one, so chunks tend to hold whole methods.
  * Chunks of only whitespace are dropped. Line numbers are 1-based and inclusive.
  *
- * <p>Token counting is most of the cost of chunking, and chunking is all a big repository's full-text
- * commit waits for, so the chunker counts as little as it can: a whole window of {@code maxLines} lines
- * first, as one text, which settles the common case (code whose 40 lines fit the model) with one
- * encoding instead of forty; only a file with a window that does not fit has its lines counted one by
- * one, in one {@link TokenCounter} call, to find where to cut. Adding up lines counted separately is
- * exact for the WordPiece tokenizers of the models cidx ships, which split on whitespace before anything
- * else (checked on 3,905 windows of 40 lines of the JDK's java.base: the sums equalled the counts of the
- * joined text every time), so both ways cut the same chunks. What a line break costs is measured once,
- * when the chunker is made: nothing for WordPiece, a token per line for byte-level BPE tokenizers, which
- * do count line breaks, and for which per-line sums are an approximation.
+ * <p>Token counts come from one {@link TokenCounter} call per file (plus one per over-long line), so the
+ * tokenizer is crossed a handful of times per file rather than once per chunk. Adding up lines counted
+ * separately is exact for the WordPiece tokenizers of the models cidx ships, which split on whitespace
+ * before anything else (checked on 3,905 windows of 40 lines of the JDK's java.base: the sums equalled
+ * the counts of the joined text every time). What a line break costs is measured once, when the chunker
+ * is made: nothing for WordPiece, a token per line for byte-level BPE tokenizers, which do count line
+ * breaks, and for which per-line sums are an approximation.
  *
  * <p>Immutable and thread-safe if the counter is.
  */
@@ -79,18 +76,12 @@ public final class Chunker {
     if (lines.isEmpty()) {
       return List.of();
     }
-    int[] cost = null; // per-line token costs, counted once a whole window is found not to fit
+    int[] cost = count(lines);
     List<Chunk> chunks = new ArrayList<>();
     int start = 0;
     int previousEnd = 0;
     while (start < lines.size()) {
-      int end = Math.min(lines.size(), start + maxLines);
-      if (cost == null && !fitsWhole(lines, start, end)) {
-        cost = count(lines);
-      }
-      if (cost != null) {
-        end = fill(lines, cost, start);
-      }
+      int end = fill(lines, cost, start);
       if (end == start) { // this line alone is over the limit
         splitLine(path, language, start + 1, lines.get(start), cost[start], chunks);
         start++;
@@ -114,17 +105,6 @@ public final class Chunker {
       start = end - overlap;
     }
     return chunks;
-  }
-
-  /** Whether lines {@code start} to {@code end} (exclusive), joined, are within the token limit. */
-  private boolean fitsWhole(List<String> lines, int start, int end) {
-    int[] counts = counter.countTokens(List.of(String.join("\n", lines.subList(start, end))));
-    if (counts.length != 1) {
-      throw new IllegalStateException("token counter returned " + counts.length + " counts for 1 text");
-    }
-    int tokens = counts[0];
-    // The joined text holds every break but the last line's, which the per-line costs also count.
-    return tokens + lineBreakTokens <= maxTokens;
   }
 
   /** The end (exclusive) of the longest window from {@code start} within both limits. */

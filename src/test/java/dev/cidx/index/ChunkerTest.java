@@ -197,9 +197,7 @@ class ChunkerTest {
 
   @Test
   void rejectsCounterThatMiscounts() {
-    // Right for the line-break probe, a window too long to fit (so lines are counted), then one count for three lines.
-    Chunker chunker = new Chunker(10, 2, 100, texts -> texts.size() == 3 && texts.get(1).equals("a =") ? new int[3]
-        : texts.size() == 1 ? new int[] {1000} : new int[1]);
+    Chunker chunker = new Chunker(10, 2, 100, texts -> new int[texts.size() == 3 && texts.get(1).equals("a =") ? 3 : 1]);
     assertThatThrownBy(() -> chunker.chunk("f", "text", "a\nb\nc"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("token counter returned 1 counts for 3 lines");
