@@ -2,7 +2,7 @@ package dev.cidx.index;
 
 /**
  * What one run has done so far, shared by its passes and turned into {@link IndexProgress.Snapshot}s.
- * Only the indexing thread writes it; {@code synchronized} because snapshots may be taken elsewhere.
+ * Written by the indexing thread and the full-text pass's chunking threads, hence {@code synchronized}.
  */
 final class RunCounters {
   private final long started;
