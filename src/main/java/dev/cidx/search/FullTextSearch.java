@@ -269,12 +269,8 @@ public final class FullTextSearch {
       try {
         query.add(new RegexpQuery(new Term(field, piece), RegExp.NONE, matchFlags,
             RegexpQuery.DEFAULT_PROVIDER, Operations.DEFAULT_DETERMINIZE_WORK_LIMIT, rewrite), piecesOccur);
-      } catch (TooComplexToDeterminizeException e) {
-        throw new SearchException(SearchException.Reason.BAD_QUERY,
-            "regex '" + piece + "' is too complex to run: simplify it", e);
-      } catch (IllegalArgumentException e) {
-        throw new SearchException(SearchException.Reason.BAD_QUERY,
-            "invalid regex '" + piece + "': " + e.getMessage(), e);
+      } catch (TooComplexToDeterminizeException | IllegalArgumentException e) {
+        throw TokenRegex.badPiece(piece, e);
       }
     }
     return query.build();

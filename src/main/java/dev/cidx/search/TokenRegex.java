@@ -40,12 +40,8 @@ final class TokenRegex {
       try {
         pieces.add(new CharacterRunAutomaton(
             new RegExp(piece, RegExp.NONE, matchFlags).toAutomaton(DETERMINIZE_WORK_LIMIT), DETERMINIZE_WORK_LIMIT));
-      } catch (TooComplexToDeterminizeException e) {
-        throw new SearchException(SearchException.Reason.BAD_QUERY,
-            "regex '" + piece + "' is too complex to run: simplify it", e);
-      } catch (IllegalArgumentException e) {
-        throw new SearchException(SearchException.Reason.BAD_QUERY,
-            "invalid regex '" + piece + "': " + e.getMessage(), e);
+      } catch (TooComplexToDeterminizeException | IllegalArgumentException e) {
+        throw TokenRegex.badPiece(piece, e);
       }
     }
     return new TokenRegex(List.copyOf(pieces));
@@ -59,5 +55,13 @@ final class TokenRegex {
       }
     }
     return false;
+  }
+
+  /** The one-line error for a regex piece Lucene cannot build: too complex to determinize, or invalid. */
+  static SearchException badPiece(String piece, RuntimeException e) {
+    String message = e instanceof TooComplexToDeterminizeException
+        ? "regex '" + piece + "' is too complex to run: simplify it"
+        : "invalid regex '" + piece + "': " + e.getMessage();
+    return new SearchException(SearchException.Reason.BAD_QUERY, message, e);
   }
 }
