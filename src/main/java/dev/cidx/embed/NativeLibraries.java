@@ -202,7 +202,7 @@ final class NativeLibraries {
    * (0700, ours, no link): the libraries in them are loaded as code. {@code <cache>} itself is the user's
    * choice and may well be a link to another disk.
    */
-  private static void nativeDirectory(Path cache, Path dir) throws IOException {
+  static void nativeDirectory(Path cache, Path dir) throws IOException {
     Files.createDirectories(cache);
     Path nativeRoot = cache.resolve("native");
     Path current = nativeRoot;

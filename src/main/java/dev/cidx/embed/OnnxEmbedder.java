@@ -8,10 +8,9 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -102,6 +101,12 @@ public final class OnnxEmbedder implements Embedder {
   }
 
   static OnnxEmbedder open(EmbeddingModel model, Tuning tuning) {
+    NativeLibraries.prepare();
+    return open(model, tuning, NativeLibraries.cacheDir());
+  }
+
+  /** With the optimized model kept under {@code cache} (tests give each their own). */
+  static OnnxEmbedder open(EmbeddingModel model, Tuning tuning, Path cache) {
     Objects.requireNonNull(model, "model");
     NativeLibraries.prepare();
     ModelTokenizer tokenizer = null;
@@ -116,7 +121,7 @@ public final class OnnxEmbedder implements Embedder {
             + System.getProperty(NativeLibraries.ORT_NATIVE_PATH_PROPERTY) + ": " + e, e);
       }
       tokenizer = ModelTokenizer.load(model);
-      session = createSession(environment, model, tuning);
+      session = createSession(environment, model, tuning, cache);
       OnnxEmbedder embedder = new OnnxEmbedder(model, tuning, tokenizer, environment, session);
       success = true;
       return embedder;
@@ -132,20 +137,9 @@ public final class OnnxEmbedder implements Embedder {
     }
   }
 
-  private static OrtSession createSession(OrtEnvironment environment, EmbeddingModel model, Tuning tuning)
-      throws OrtException {
-    byte[] onnx;
-    try (InputStream in = OnnxEmbedder.class.getResourceAsStream(model.onnxResource())) {
-      if (in == null) {
-        throw new EmbeddingException("model " + model.onnxResource() + " for " + model.modelName()
-            + " is not on the class path (is the langchain4j model jar missing?)");
-      }
-      onnx = in.readAllBytes();
-    } catch (IOException e) {
-      throw new EmbeddingException("cannot read model " + model.onnxResource() + ": " + e.getMessage(), e);
-    }
+  private static OrtSession createSession(OrtEnvironment environment, EmbeddingModel model, Tuning tuning,
+      Path cache) throws OrtException {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setIntraOpNumThreads(tuning.intraOpThreads());
       options.setInterOpNumThreads(1);
@@ -155,7 +149,7 @@ public final class OnnxEmbedder implements Embedder {
         // batch or a query could use.
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
       }
-      return environment.createSession(onnx, options);
+      return OptimizedModelFile.in(cache, model).createSession(environment, options);
     }
   }
 
