@@ -394,10 +394,9 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
     evictions.incrementAndGet();
     closeEntry(old, null);
-    // The model's session and the index are gone; a full collection lets the JVM shrink the heap to
-    // what is live (see the daemon's -XX:MaxHeapFreeRatio in cli.Launcher) and give the rest back to the
-    // system, instead of keeping hundreds of MiB committed until the daemon exits.
-    System.gc();
+    // The model's session and the index are gone: give their memory back to the system rather than
+    // keep it until the daemon exits.
+    MemoryRelease.afterCacheDropped();
     LOG.info("cache dropped: " + reason);
     return true;
   }
