@@ -57,6 +57,9 @@ public final class FakeEmbeddingServer implements AutoCloseable {
   private final AtomicInteger texts = new AtomicInteger();
   private final CountDownLatch released = new CountDownLatch(1);
   private final boolean record;
+  /** Requests still answered before every one fails with {@link #failStatus}; negative: no such limit. */
+  private final AtomicInteger okLeft = new AtomicInteger(-1);
+  private volatile int failStatus;
 
   private FakeEmbeddingServer(String provider, int dimension, String requiredKey, boolean record) throws IOException {
     this.provider = provider;
@@ -98,6 +101,16 @@ public final class FakeEmbeddingServer implements AutoCloseable {
     }
   }
 
+  /** After {@code okRequests} more answered requests, every request fails with {@code status} until {@link #recover()}. */
+  public void failEverythingAfter(int okRequests, int status) {
+    failStatus = status;
+    okLeft.set(okRequests);
+  }
+
+  public void recover() {
+    okLeft.set(-1);
+  }
+
   public void malformedNext() {
     script.add(new Misbehaviour(200, null, false, true, false));
   }
@@ -126,6 +139,10 @@ public final class FakeEmbeddingServer implements AutoCloseable {
       }
       if (requiredKey != null && !("Bearer " + requiredKey).equals(authorization)) {
         send(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
+        return;
+      }
+      if (okLeft.get() >= 0 && okLeft.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+        send(exchange, failStatus, "{\"error\":{\"message\":\"failing on purpose\"}}");
         return;
       }
       Misbehaviour m = script.poll();
