@@ -173,7 +173,8 @@ public final class Indexer {
   private Embedder embedder() throws IndexException {
     Embedder embedder = embedderSupplier.get();
     if (!embedder.identity().equals(identity)) {
-      throw new IndexException("this run indexes with " + identity.describe() + " but was given the "
+      throw new IndexException("this run indexes with " + (identity.provider().equals(EmbeddingIdentity.LOCAL)
+          ? identity.model() : identity.describe()) + " but was given the "
           + embedder.identity().describe() + " (config.json changed during the run); run `cidx index` again");
     }
     return embedder;
