@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * <p>Kept: {@code PATH} (git), {@code HOME}, {@code USER}, {@code LOGNAME}, {@code LANG}, {@code LC_*},
  * {@code TZ}, {@code TMPDIR}, {@code XDG_*} (the fallback socket directory), {@code JAVA_HOME},
- * {@code DJL_CACHE_DIR} (where the tokenizer's native library is, as in a standalone run) and cidx's own
+ * {@code DJL_CACHE_DIR} (where the tokenizer's native library is, as in a standalone run),
+ * {@code TOKENIZERS_PARALLELISM} (bin/cidx turns the tokenizer's thread pool off) and cidx's own
  * {@code CIDX_*}. To pass more, name the variables in {@code CIDX_DAEMON_ENV} (comma- or
  * space-separated). The one variable the repository's config.json names as its embedding provider's
  * key ({@code embedding.api_key_env}, default {@code OPENAI_API_KEY} / {@code VOYAGE_API_KEY}) is passed
@@ -27,7 +28,7 @@ final class DaemonEnvironment {
   static final String EXTRA_VARIABLE = "CIDX_DAEMON_ENV";
 
   private static final Set<String> NAMES = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR",
-      "JAVA_HOME", "DJL_CACHE_DIR");
+      "JAVA_HOME", "DJL_CACHE_DIR", "TOKENIZERS_PARALLELISM");
   private static final String[] PREFIXES = {"LC_", "XDG_", "CIDX_"};
 
   private DaemonEnvironment() {}
