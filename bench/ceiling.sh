@@ -30,7 +30,8 @@ if [ "${CEILING_JFR:-}" = 1 ]; then
 fi
 echo "load before: $(uptime)"
 start=$(date +%s%N)
-"$cidx" index --clear --json >"$out.json"
+/usr/bin/time -f "cidx process CPU: %U s user + %S s sys, peak RSS %M KB" -o "$out.time" \
+  "$cidx" index --clear --json >"$out.json"
 end=$(date +%s%N)
 unset JAVA_TOOL_OPTIONS
 echo "load after:  $(uptime)"
@@ -41,4 +42,5 @@ print(f"files {r['files_indexed']}, chunks {r['chunks_total']}, embedded {r['chu
 print(f"whole process: {ms / 1000:.1f} s -> {r['chunks_total'] / (ms / 1000):.0f} chunks/s end to end "
       f"(the run's own {r['seconds']:.1f} s -> {r['chunks_total'] / r['seconds']:.0f} chunks/s)")
 PY
-rm -f "$out.json"
+cat "$out.time"
+rm -f "$out.json" "$out.time"
