@@ -8,7 +8,10 @@ import dev.cidx.daemon.DaemonAlreadyRunningException;
 import dev.cidx.daemon.DaemonLog;
 import dev.cidx.daemon.DaemonServer;
 import dev.cidx.daemon.SearchCacheLoader;
-import dev.cidx.embed.OnnxEmbedder;
+import dev.cidx.config.CidxConfig;
+import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingException;
+import dev.cidx.embed.Embedders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +83,7 @@ public final class DaemonMain {
     }
     DaemonServer server = DaemonServer.builder(repo)
         .commandRunner(DaemonMain::runCommand)
-        .cacheLoader(new SearchCacheLoader(repo, OnnxEmbedder::open))
+        .cacheLoader(new SearchCacheLoader(repo, name -> openEmbedder(repo, name)))
         .preloadCache(true)
         .build();
     try {
@@ -130,5 +133,22 @@ public final class DaemonMain {
     System.err.println("cidx daemon: " + problem);
     System.err.println("usage: java -cp CLASSPATH dev.cidx.cli.DaemonMain --repo DIR [--foreground]");
     return 2;
+  }
+
+  /**
+   * The embedder that config.json names now, which must be the one the daemon asked for by name: if the
+   * file changed in between, the caller fails this once and the daemon's config watch reloads.
+   */
+  private static Embedder openEmbedder(RepoPaths repo, String name) {
+    CidxConfig config;
+    try {
+      config = Files.exists(repo.configFile()) ? CidxConfig.load(repo.configFile()) : CidxConfig.defaults();
+    } catch (ConfigException e) {
+      throw new EmbeddingException(e.getMessage(), e);
+    }
+    if (!Embedders.cacheName(config).equals(name)) {
+      throw new EmbeddingException("config.json changed while the embedder " + name + " was loading; try again");
+    }
+    return Embedders.open(config);
   }
 }

@@ -3,9 +3,8 @@ package dev.cidx.cli;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
-import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
-import dev.cidx.embed.OnnxEmbedder;
 import dev.cidx.index.FileScanner;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.index.IndexRun;
@@ -77,7 +76,7 @@ final class ForegroundWatch {
 
   private int watch() throws IOException, InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    try (LazyEmbedder embedder = new LazyEmbedder(EmbeddingModel.byName(config.embeddingModel()), OnnxEmbedder::open)) {
+    try (LazyEmbedder embedder = Embedders.lazy(config)) {
       IndexProgressPrinter firstRun = IndexProgressPrinter.forTerminal(ctx, json);
       boolean[] caughtUp = {false};
       UpdateQueue queue = new UpdateQueue("cidx-updates", (scope, cancelled) -> {

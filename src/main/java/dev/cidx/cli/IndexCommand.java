@@ -3,9 +3,8 @@ package dev.cidx.cli;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
-import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
-import dev.cidx.embed.OnnxEmbedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexRun;
 import dev.cidx.index.Indexer;
@@ -93,7 +92,6 @@ final class IndexCommand implements Callable<Integer> {
 
   private int standalone(RepoPaths repo, CidxConfig config, Cli.Context ctx, IndexProgressPrinter printer)
       throws IOException, IndexException {
-    EmbeddingModel model = EmbeddingModel.byName(config.embeddingModel());
     AtomicBoolean cancelled = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     // Ctrl+C: ask the run to stop and give it time to roll back; the last commit stays in service and
@@ -106,7 +104,7 @@ final class IndexCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     };
-    try (LazyEmbedder embedder = new LazyEmbedder(model, OnnxEmbedder::open)) {
+    try (LazyEmbedder embedder = Embedders.lazy(config)) {
       IndexRun run = whileInterruptible(onInterrupt,
           () -> new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get));
       printer.close();

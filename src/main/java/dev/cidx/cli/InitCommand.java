@@ -1,9 +1,11 @@
 package dev.cidx.cli;
 
 import dev.cidx.config.CidxConfig;
+import dev.cidx.config.EmbeddingSettings;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.Embedders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,24 @@ final class InitCommand implements Callable<Integer> {
   boolean force;
 
   @Option(names = "--embedding-model", paramLabel = "NAME",
-      description = "bge-small-en-v1.5 (default) or all-minilm-l6-v2.")
+      description = "The local model, bge-small-en-v1.5 (default) or all-minilm-l6-v2; with --embedding-provider, "
+          + "the provider's model (e.g. text-embedding-3-small, nomic-embed-text, voyage-code-3).")
   String model;
+
+  @Option(names = "--embedding-provider", paramLabel = "NAME",
+      description = "local (default, offline), openai (any OpenAI-compatible server), ollama or voyage.")
+  String provider;
+
+  @Option(names = "--embedding-base-url", paramLabel = "URL", description = "The provider's API base URL.")
+  String baseUrl;
+
+  @Option(names = "--embedding-dimensions", paramLabel = "N", description = "Length of the provider's vectors.")
+  Integer dimensions;
+
+  @Option(names = "--embedding-api-key-env", paramLabel = "VAR",
+      description = "Environment variable holding the API key (default OPENAI_API_KEY / VOYAGE_API_KEY; "
+          + "empty for none). The key itself is never written.")
+  String apiKeyEnv;
 
   @Option(names = "--max-file-size", paramLabel = "BYTES", description = "Skip files larger than this (default 1048576).")
   Long maxFileSize;
@@ -49,8 +67,14 @@ final class InitCommand implements Callable<Integer> {
       return Cli.FOUND;
     }
     CidxConfig config = CidxConfig.defaults();
-    if (model != null) {
+    boolean remote = provider != null && !provider.trim().equalsIgnoreCase(EmbeddingSettings.LOCAL);
+    if (model != null && !remote) {
       config = config.withEmbeddingModel(EmbeddingModel.byName(model).modelName());
+    }
+    if (provider != null || baseUrl != null || dimensions != null || apiKeyEnv != null) {
+      // The record checks every value and names the field: "embedding.dimensions (0) must be positive".
+      config = config.withEmbedding(new EmbeddingSettings(provider, baseUrl, remote ? model : null, dimensions,
+          apiKeyEnv, null, null, null));
     }
     if (maxFileSize != null) {
       if (maxFileSize <= 0) {
@@ -63,7 +87,7 @@ final class InitCommand implements Callable<Integer> {
     // The directory ignores itself, so git status stays clean without touching the user's .gitignore.
     PrivateFiles.writeAtomically(repo.dataDir().resolve(".gitignore"), "*\n");
     config.save(repo.configFile());
-    root.context().out().println("initialized " + repo.configFile() + " (model " + config.embeddingModel()
+    root.context().out().println("initialized " + repo.configFile() + " (" + Embedders.identity(config).describe()
         + "); next: cidx index");
     return Cli.FOUND;
   }

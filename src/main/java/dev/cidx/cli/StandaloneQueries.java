@@ -2,9 +2,8 @@ package dev.cidx.cli;
 
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
-import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
-import dev.cidx.embed.OnnxEmbedder;
 import dev.cidx.index.IndexDamagedException;
 import dev.cidx.index.IndexMissingException;
 import dev.cidx.index.IndexSnapshot;
@@ -31,13 +30,13 @@ final class StandaloneQueries implements QueryService {
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
-    EmbeddingModel model;
+    LazyEmbedder lazy;
     try {
-      model = EmbeddingModel.byName(config.embeddingModel());
+      lazy = Embedders.lazy(config);
     } catch (IllegalArgumentException e) {
       throw new SearchException(SearchException.Reason.BAD_QUERY, "config.json: " + e.getMessage());
     }
-    try (LazyEmbedder embedder = new LazyEmbedder(model, OnnxEmbedder::open)) {
+    try (LazyEmbedder embedder = lazy) {
       if (request.mode() != SearchMode.FTS) {
         embedder.preload();
       }

@@ -3,6 +3,8 @@ package dev.cidx.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
+import dev.cidx.embed.EmbeddingIdentity;
+import dev.cidx.embed.Embedders;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.CommitInfo;
 import dev.cidx.index.IndexMissingException;
@@ -38,7 +40,9 @@ final class StatusCommand implements Callable<Integer> {
     CidxConfig config = root.config(repo);
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("repository", repo.root().toString());
-    status.put("model", config.embeddingModel());
+    EmbeddingIdentity configured = Embedders.identity(config);
+    status.put("provider", configured.provider());
+    status.put("model", configured.model());
     Map<String, Object> index = new LinkedHashMap<>();
     try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
       CommitInfo c = snapshot.commit();
@@ -47,6 +51,7 @@ final class StatusCommand implements Callable<Integer> {
       index.put("chunks", c.chunks());
       index.put("embedded_chunks", c.embeddedChunks());
       index.put("semantic_coverage", c.semanticCoverage());
+      index.put("provider", c.provider());
       index.put("model", c.model());
       index.put("dimension", c.dimension());
       index.put("last_indexed", c.indexedAt().toString());
@@ -70,7 +75,7 @@ final class StatusCommand implements Callable<Integer> {
     out.println("repository:    " + TerminalText.line(repo.root().toString()));
     if (!(Boolean) index.get("indexed")) {
       out.println("index:         none yet (run `cidx index`)");
-      out.println("model:         " + TerminalText.line(config.embeddingModel()));
+      out.println("model:         " + TerminalText.line(modelLine(configured)));
     } else {
       printIndex(out, index, config, cacheBytes);
     }
@@ -106,8 +111,11 @@ final class StatusCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "chunks:        %d%s%n", chunks, embedded == chunks ? ""
         : String.format(Locale.ROOT, " (%d with vectors: semantic search covers %d %%, full text all)", embedded,
             (int) Math.floor(100.0 * embedded / chunks)));
-    out.println("model:         " + TerminalText.line(index.get("model") + (index.get("model").equals(config.embeddingModel())
-        ? "" : " (config.json asks for " + config.embeddingModel() + ": run `cidx index --clear`)")));
+    EmbeddingIdentity indexed = new EmbeddingIdentity((String) index.get("provider"), (String) index.get("model"),
+        (Integer) index.get("dimension"));
+    EmbeddingIdentity configured = Embedders.identity(config);
+    out.println("model:         " + TerminalText.line(modelLine(indexed) + (indexed.equals(configured)
+        ? "" : " (config.json asks for " + modelLine(configured) + ": run `cidx index --clear`)")));
     out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)
         + " embedding cache)");
     out.println("last indexed:  " + index.get("last_indexed"));
@@ -125,5 +133,11 @@ final class StatusCommand implements Callable<Integer> {
       u++;
     }
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  /** "bge-small-en-v1.5" for the local model, "openai text-embedding-3-small (1536 dimensions)" for a provider. */
+  private static String modelLine(EmbeddingIdentity id) {
+    return id.provider().equals(EmbeddingIdentity.LOCAL) ? id.model()
+        : id.provider() + " " + id.model() + " (" + id.dimension() + " dimensions)";
   }
 }

@@ -3,6 +3,9 @@ package dev.cidx.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.PrivateFiles;
+import dev.cidx.config.CidxConfig;
+import dev.cidx.config.ConfigException;
+import dev.cidx.config.EmbeddingSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.ErrorCode;
@@ -448,10 +451,26 @@ public final class DaemonStarter {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
         .redirectError(ProcessBuilder.Redirect.appendTo(log));
-    Map<String, String> env = DaemonEnvironment.of(pb.environment());
+    Map<String, String> env = DaemonEnvironment.of(pb.environment(), embeddingKeyVariable());
     pb.environment().clear();
     pb.environment().putAll(env);
     return pb.start();
+  }
+
+  /**
+   * The variable holding the embedding provider's API key, as the repository's config.json names it; none
+   * for the local model, or when the file cannot be read (the daemon reports a bad file itself).
+   */
+  private Set<String> embeddingKeyVariable() {
+    try {
+      if (!Files.exists(repo.configFile())) {
+        return Set.of();
+      }
+      EmbeddingSettings embedding = CidxConfig.load(repo.configFile()).embedding();
+      return embedding.isLocal() || embedding.keyVariable().isEmpty() ? Set.of() : Set.of(embedding.keyVariable());
+    } catch (ConfigException | RuntimeException e) {
+      return Set.of();
+    }
   }
 
   private static java.util.Optional<String> setsid() {

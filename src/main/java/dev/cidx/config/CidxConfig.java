@@ -28,7 +28,8 @@ public record CidxConfig(
     @JsonProperty("exclude_dirs") List<String> excludeDirs,
     @JsonProperty("chunk_lines") Integer chunkLines,
     @JsonProperty("chunk_overlap_lines") Integer chunkOverlapLines,
-    @JsonProperty("daemon") DaemonSettings daemon) {
+    @JsonProperty("daemon") DaemonSettings daemon,
+    @JsonProperty("embedding") EmbeddingSettings embedding) {
 
   public static final String DEFAULT_MODEL = "bge-small-en-v1.5";
   public static final long DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
@@ -54,6 +55,7 @@ public record CidxConfig(
     chunkLines = chunkLines == null ? 40 : chunkLines;
     chunkOverlapLines = chunkOverlapLines == null ? 8 : chunkOverlapLines;
     daemon = daemon == null ? DaemonSettings.DEFAULTS : daemon;
+    embedding = embedding == null ? EmbeddingSettings.DEFAULTS : embedding;
     if (maxFileSize <= 0) {
       throw new IllegalArgumentException("max_file_size (" + maxFileSize + ") must be positive");
     }
@@ -67,7 +69,7 @@ public record CidxConfig(
   }
 
   public static CidxConfig defaults() {
-    return new CidxConfig(null, null, null, null, null, null, null);
+    return new CidxConfig(null, null, null, null, null, null, null, null);
   }
 
   /** Reads the file; a syntax error or a bad value becomes a {@link ConfigException} naming the file. */
@@ -105,14 +107,18 @@ public record CidxConfig(
   }
 
   public CidxConfig withEmbeddingModel(String model) {
-    return new CidxConfig(model, maxFileSize, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, daemon);
+    return new CidxConfig(model, maxFileSize, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, daemon, embedding);
   }
 
   public CidxConfig withMaxFileSize(long bytes) {
-    return new CidxConfig(embeddingModel, bytes, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, daemon);
+    return new CidxConfig(embeddingModel, bytes, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, daemon, embedding);
+  }
+
+  public CidxConfig withEmbedding(EmbeddingSettings settings) {
+    return new CidxConfig(embeddingModel, maxFileSize, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, daemon, settings);
   }
 
   public CidxConfig withDaemon(DaemonSettings settings) {
-    return new CidxConfig(embeddingModel, maxFileSize, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, settings);
+    return new CidxConfig(embeddingModel, maxFileSize, fileExtensions, excludeDirs, chunkLines, chunkOverlapLines, settings, embedding);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cidx.daemon;
 
 import dev.cidx.config.CidxConfig;
+import dev.cidx.embed.Embedders;
 import dev.cidx.config.ConfigException;
 import dev.cidx.config.CurrentUser;
 import dev.cidx.config.DaemonSettings;
@@ -89,7 +90,7 @@ public final class DaemonServer {
     this.configPollInterval = b.configPollInterval;
     this.preloadCache = b.preloadCache;
     this.state = new DaemonStateCoordinator(clock);
-    this.cache = new IndexCache(b.cacheLoader, () -> config().embeddingModel(), clock);
+    this.cache = new IndexCache(b.cacheLoader, () -> Embedders.cacheName(config()), clock);
     this.queries = new DaemonQueries(cache, metrics, this::settings);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
         : (runConfig, scope, embedder, progress, cancelled) ->
@@ -417,9 +418,10 @@ public final class DaemonServer {
   }
 
   private void configChanged(CidxConfig old, CidxConfig next) {
-    if (!old.embeddingModel().equals(next.embeddingModel())) {
+    if (!old.embeddingModel().equals(next.embeddingModel()) || !old.embedding().equals(next.embedding())) {
       // A run in progress keeps the model it began with (IndexJobs); this waits until it gives it back.
-      cache.clear("embedding_model changed to " + next.embeddingModel());
+      // Any change to the embedding block (a URL, a timeout, a key's variable) reopens the embedder.
+      cache.clear("embedding changed to " + Embedders.cacheName(next));
     }
     if (!old.fileExtensions().equals(next.fileExtensions()) || !old.excludeDirs().equals(next.excludeDirs())
         || !Objects.equals(old.maxFileSize(), next.maxFileSize())) {

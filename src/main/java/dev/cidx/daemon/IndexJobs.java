@@ -2,6 +2,7 @@ package dev.cidx.daemon;
 
 import dev.cidx.config.CidxConfig;
 import dev.cidx.embed.Embedder;
+import dev.cidx.embed.Embedders;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
 import dev.cidx.index.IndexRun;
@@ -255,7 +256,7 @@ final class IndexJobs implements AutoCloseable {
   private IndexRun runWithModel(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
     CidxConfig runConfig = config.get();
-    String modelName = runConfig.embeddingModel();
+    String modelName = Embedders.cacheName(runConfig);
     IndexCache.BorrowedModel[] borrowed = new IndexCache.BorrowedModel[1];
     Supplier<Embedder> embedder = () -> {
       if (borrowed[0] == null) {

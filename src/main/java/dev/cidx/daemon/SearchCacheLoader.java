@@ -2,7 +2,6 @@ package dev.cidx.daemon;
 
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
-import dev.cidx.embed.EmbeddingModel;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.search.QueryService;
 import dev.cidx.search.Searcher;
@@ -14,21 +13,21 @@ import java.util.function.Function;
  * The production {@link CacheLoader}: an {@link Embedder} for the configured model and an
  * {@link IndexSnapshot} of the repository, searched by a {@link Searcher}.
  *
- * <p>The embedder comes from a function so that this package need not name the ONNX implementation;
- * {@code cli.DaemonMain} passes {@code OnnxEmbedder::open}.
+ * <p>The embedder comes from a function of its cache name ({@code Embedders.cacheName}) so that this
+ * package need not know how config.json chooses a provider; {@code cli.DaemonMain} passes one.
  */
 public final class SearchCacheLoader implements CacheLoader {
   private final RepoPaths repo;
-  private final Function<EmbeddingModel, Embedder> openEmbedder;
+  private final Function<String, Embedder> openEmbedder;
 
-  public SearchCacheLoader(RepoPaths repo, Function<EmbeddingModel, Embedder> openEmbedder) {
+  public SearchCacheLoader(RepoPaths repo, Function<String, Embedder> openEmbedder) {
     this.repo = Objects.requireNonNull(repo, "repo");
     this.openEmbedder = Objects.requireNonNull(openEmbedder, "openEmbedder");
   }
 
   @Override
   public Model loadModel(String modelName) {
-    Embedder embedder = openEmbedder.apply(EmbeddingModel.byName(modelName));
+    Embedder embedder = openEmbedder.apply(modelName);
     return new LoadedModel(modelName, embedder);
   }
 

@@ -5,12 +5,30 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Turns text into unit-length vectors with a local model. Thread-safe: the daemon embeds queries from
- * many threads at once while it may also be indexing.
+ * Turns text into unit-length vectors, with the local model or a remote provider. Thread-safe: the daemon
+ * embeds queries from many threads at once while it may also be indexing.
  */
 public interface Embedder extends AutoCloseable {
 
+  /**
+   * The local model: the one that embeds, for the local provider; for a remote provider, the one whose
+   * tokenizer sizes chunks (see {@link #tokenCounter()}).
+   */
   EmbeddingModel model();
+
+  /** Provider, model and dimension of the vectors this embedder makes: what the index records. */
+  default EmbeddingIdentity identity() {
+    return EmbeddingIdentity.local(model());
+  }
+
+  /**
+   * How many texts a caller should hand to {@link #embedDocuments(List, BooleanSupplier)} at once: enough
+   * to keep this embedder busy (a remote provider sends {@code batch_size} of them per request and
+   * several requests at a time), few enough that progress moves and a kill loses little.
+   */
+  default int documentsPerCall() {
+    return 16;
+  }
 
   /** Embeds a search query, with the model's retrieval instruction prefixed when it has one. */
   float[] embedQuery(String text);
@@ -30,7 +48,12 @@ public interface Embedder extends AutoCloseable {
     return embedDocuments(texts);
   }
 
-  /** Counts model tokens (without special tokens) so chunks can be sized to fit {@link EmbeddingModel#maxTokens()}. */
+  /**
+   * Counts the local model's tokens (without special tokens) so chunks can be sized to fit
+   * {@link EmbeddingModel#maxTokens()}. Remote providers size chunks with the same local tokenizer: their
+   * own tokenizers are not available offline, and their per-input limits (8,191 tokens at OpenAI, 32,000
+   * at VoyageAI, the model's context at Ollama) are far above a chunk sized for 512.
+   */
   TokenCounter tokenCounter();
 
   /** Releases the native session; a second call does nothing. */

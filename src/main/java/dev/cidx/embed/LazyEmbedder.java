@@ -12,12 +12,19 @@ import java.util.function.Function;
  */
 public final class LazyEmbedder implements Embedder {
   private final EmbeddingModel model;
+  private final EmbeddingIdentity identity;
   private final Function<EmbeddingModel, Embedder> opener;
   private CompletableFuture<Embedder> loading; // guarded by this
   private boolean closed; // guarded by this
 
   public LazyEmbedder(EmbeddingModel model, Function<EmbeddingModel, Embedder> opener) {
+    this(model, EmbeddingIdentity.local(model), opener);
+  }
+
+  /** An embedder of {@code identity}, chunk-sized by {@code model}, that {@code opener} opens. */
+  public LazyEmbedder(EmbeddingModel model, EmbeddingIdentity identity, Function<EmbeddingModel, Embedder> opener) {
     this.model = model;
+    this.identity = identity;
     this.opener = opener;
   }
 
@@ -58,6 +65,16 @@ public final class LazyEmbedder implements Embedder {
   @Override
   public EmbeddingModel model() {
     return model;
+  }
+
+  @Override
+  public EmbeddingIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public int documentsPerCall() {
+    return delegate().documentsPerCall();
   }
 
   @Override

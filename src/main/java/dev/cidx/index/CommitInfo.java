@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.embed.EmbeddingIdentity;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -7,16 +8,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a Lucene commit records about the whole index, in its user data: the model that made the
- * vectors, and the vector files that belong to this commit: the HNSW base ({@code vectors}) and, when
+ * What a Lucene commit records about the whole index, in its user data: the provider, model and
+ * dimension of the vectors, and the vector files that belong to this commit: the HNSW base ({@code vectors}) and, when
  * the commit added vectors since the base was built, the delta ({@code vectors_delta}, see
  * {@link DeltaVectors}). Naming the vector files inside the Lucene commit is what makes the two indexes
  * change together: a reader opening a commit loads exactly its vectors, and a crash before the commit
  * leaves the previous set in place. A commit written before deltas existed simply has no delta.
  */
-public record CommitInfo(String model, int dimension, String vectorsFile, Optional<String> deltaFile,
+public record CommitInfo(String provider, String model, int dimension, String vectorsFile, Optional<String> deltaFile,
     Instant indexedAt, int files, int chunks, int embeddedChunks, String cidxVersion) {
 
+  /** Absent in commits from before remote providers, which were all local. */
+  static final String PROVIDER = "provider";
   static final String MODEL = "model";
   static final String DIMENSION = "dimension";
   static final String VECTORS = "vectors";
@@ -29,6 +32,7 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
   static final String CIDX_VERSION = "cidx_version";
 
   public CommitInfo {
+    Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(vectorsFile, "vectorsFile");
     Objects.requireNonNull(deltaFile, "deltaFile");
     if (embeddedChunks < 0 || embeddedChunks > chunks) {
@@ -44,6 +48,11 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
     return chunks == 0 ? 1.0 : (double) embeddedChunks / chunks;
   }
 
+  /** What made the commit's vectors. */
+  public EmbeddingIdentity identity() {
+    return new EmbeddingIdentity(provider, model, dimension);
+  }
+
   /** Whether every chunk has its vector. */
   public boolean fullyEmbedded() {
     return embeddedChunks == chunks;
@@ -51,6 +60,7 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
 
   Map<String, String> toUserData() {
     Map<String, String> m = new HashMap<>();
+    m.put(PROVIDER, provider);
     m.put(MODEL, model);
     m.put(DIMENSION, Integer.toString(dimension));
     m.put(VECTORS, vectorsFile);
@@ -68,7 +78,7 @@ public record CommitInfo(String model, int dimension, String vectorsFile, Option
     try {
       int chunks = Integer.parseInt(require(data, CHUNKS));
       String embedded = data.get(EMBEDDED_CHUNKS);
-      return new CommitInfo(require(data, MODEL), Integer.parseInt(require(data, DIMENSION)),
+      return new CommitInfo(data.getOrDefault(PROVIDER, EmbeddingIdentity.LOCAL), require(data, MODEL), Integer.parseInt(require(data, DIMENSION)),
           require(data, VECTORS), Optional.ofNullable(data.get(VECTORS_DELTA)),
           Instant.parse(require(data, INDEXED_AT)), Integer.parseInt(require(data, FILES)), chunks,
           embedded == null ? chunks : Integer.parseInt(embedded), data.getOrDefault(CIDX_VERSION, "unknown"));

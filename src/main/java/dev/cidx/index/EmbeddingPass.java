@@ -36,7 +36,8 @@ import org.apache.lucene.util.Bits;
  */
 final class EmbeddingPass {
   /**
-   * Texts per embedding call, and per flush to the cache: enough to keep the embedding workers busy, few
+   * Texts per embedding call with the local model ({@link Embedder#documentsPerCall()}; a remote provider
+   * asks for more), and per flush to the cache: enough to keep the embedding workers busy, few
    * enough that progress moves, and a kill loses, about a second of work (64 made the progress bar stand
    * still for three seconds at a time).
    */
@@ -151,11 +152,12 @@ final class EmbeddingPass {
     StoredFields stored = reader == null ? null : reader.storedFields();
     int sinceCommit = 0;
     long lastCommit = System.nanoTime();
-    for (int from = 0; from < pending.size(); from += BATCH) {
+    int batchSize = Math.max(1, embedder.documentsPerCall());
+    for (int from = 0; from < pending.size(); from += batchSize) {
       if (cancelled.getAsBoolean()) {
         return false;
       }
-      List<Pending> batch = pending.subList(from, Math.min(pending.size(), from + BATCH));
+      List<Pending> batch = pending.subList(from, Math.min(pending.size(), from + batchSize));
       List<String> texts = new ArrayList<>(batch.size());
       for (Pending p : batch) {
         texts.add(p.text() != null ? p.text() : stored.document(p.doc(), Set.of(ChunkFields.CONTENT)).get(ChunkFields.CONTENT));
@@ -175,10 +177,10 @@ final class EmbeddingPass {
           filesCompleted++;
         }
       }
-      cache.putAll(embedder.model().modelName(), entries);
+      cache.putAll(embedder.identity().cacheKey(), entries);
       counters.embedded(batch.size(), filesCompleted);
       sinceCommit += batch.size();
-      boolean more = from + BATCH < pending.size();
+      boolean more = from + batchSize < pending.size();
       if (more && schedule.checkpointDue(sinceCommit, System.nanoTime() - lastCommit)) {
         progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
         checkpoint.commit();

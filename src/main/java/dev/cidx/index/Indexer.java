@@ -4,7 +4,10 @@ import dev.cidx.config.CidxConfig;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingException;
+import dev.cidx.embed.EmbeddingIdentity;
 import dev.cidx.embed.EmbeddingModel;
+import dev.cidx.embed.Embedders;
 import dev.cidx.protocol.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +81,9 @@ public final class Indexer {
 
   private final RepoPaths repo;
   private final CidxConfig config;
+  /** Sizes chunks (its tokenizer and token limit), whichever provider embeds them. */
   private final EmbeddingModel model;
+  private final EmbeddingIdentity identity;
   private final Supplier<Embedder> embedderSupplier;
   private final CompactionPolicy compaction;
   private final CommitSchedule schedule;
@@ -96,7 +101,8 @@ public final class Indexer {
       CommitSchedule schedule) {
     this.repo = repo;
     this.config = config;
-    this.model = EmbeddingModel.byName(config.embeddingModel());
+    this.model = Embedders.localModel(config);
+    this.identity = Embedders.identity(config);
     this.embedderSupplier = embedderSupplier;
     this.compaction = compaction;
     this.schedule = schedule;
@@ -125,9 +131,8 @@ public final class Indexer {
       PrivateFiles.directory(indexDir);
       PrivateFiles.checkContents(indexDir);
       Optional<CommitInfo> previous = clear ? Optional.empty() : lastCommit(indexDir);
-      if (previous.isPresent() && !previous.get().model().equals(model.modelName())) {
-        throw new IndexException("the index was built with model " + previous.get().model()
-            + " but config.json asks for " + model.modelName() + ": run `cidx index --clear` to rebuild it");
+      if (previous.isPresent() && !previous.get().identity().equals(identity)) {
+        throw new IndexException(previous.get().identity().mismatch(identity));
       }
       if (previous.isEmpty() && !scope.isWholeRepository()) {
         scope = IndexScope.ALL; // nothing to update: index everything
@@ -138,8 +143,8 @@ public final class Indexer {
         if (clear) {
           Files.deleteIfExists(repo.embeddingCacheFile());
         }
-        try (EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), model.modelName(),
-            model.dimension())) {
+        try (EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), identity.cacheKey(),
+            identity.dimension())) {
           return update(writer, cache, previous, scope, progress, cancelled, started);
         } catch (Throwable t) {
           rollbackQuietly(writer, t);
@@ -148,6 +153,10 @@ public final class Indexer {
       } finally {
         PrivateFiles.checkContents(indexDir); // the files Lucene made in this run: 0600, like the rest
       }
+    } catch (EmbeddingException e) {
+      // A provider that keeps failing, or a model that cannot load: one line. The run rolled back to its
+      // last checkpoint commit, and the vectors it made are in the embedding cache for the next run.
+      throw new IndexException(e.getMessage(), e);
     } catch (LockObtainFailedException e) {
       throw new IndexException("another `cidx index` is already writing this index; wait for it to finish", e);
     } catch (IOException | AlreadyClosedException e) {
@@ -163,9 +172,10 @@ public final class Indexer {
   /** The run's embedder, which must be of the run's model: the commit names that model. */
   private Embedder embedder() throws IndexException {
     Embedder embedder = embedderSupplier.get();
-    if (!embedder.model().modelName().equals(model.modelName())) {
-      throw new IndexException("this run indexes with " + model.modelName() + " but was given the model "
-          + embedder.model().modelName() + " (config.json changed during the run); run `cidx index` again");
+    if (!embedder.identity().equals(identity)) {
+      throw new IndexException("this run indexes with " + (identity.provider().equals(EmbeddingIdentity.LOCAL)
+          ? identity.model() : identity.describe()) + " but was given the "
+          + embedder.identity().describe() + " (config.json changed during the run); run `cidx index` again");
     }
     return embedder;
   }
@@ -333,7 +343,7 @@ public final class Indexer {
     if (vectorFiles.isEmpty()) {
       vectorFiles = Optional.of(rebuildBase(previous, known, live));
     }
-    CommitInfo info = new CommitInfo(model.modelName(), model.dimension(), vectorFiles.get().base(),
+    CommitInfo info = new CommitInfo(identity.provider(), identity.model(), identity.dimension(), vectorFiles.get().base(),
         vectorFiles.get().delta(), Instant.now(), files, chunks, embeddedChunks, Version.CIDX);
     writer.setLiveCommitData(info.toUserData().entrySet());
     writer.commit();
@@ -417,7 +427,7 @@ public final class Indexer {
     }
     added.sort(null);
     known.requireAll(added);
-    DeltaVectors delta = DeltaVectors.of(model.dimension(), added, known::get);
+    DeltaVectors delta = DeltaVectors.of(identity.dimension(), added, known::get);
     String deltaFile = freshName(DELTA_PREFIX, ".vec");
     writeAndRename(deltaFile, delta::write);
     return Optional.of(new VectorFiles(previous.vectorsFile(), Optional.of(deltaFile)));
@@ -437,7 +447,7 @@ public final class Indexer {
       }
     }
     if (store == null) {
-      store = VectorStore.create(model.dimension(), live.size());
+      store = VectorStore.create(identity.dimension(), live.size());
     }
     for (Long hash : store.hashes()) {
       if (!live.contains(hash)) {
@@ -460,7 +470,7 @@ public final class Indexer {
   }
 
   private KnownVectors knownVectors(Optional<CommitInfo> previous, EmbeddingCache cache) throws IOException {
-    return new KnownVectors(baseHashes(previous), previousDelta(previous), cache, model.modelName());
+    return new KnownVectors(baseHashes(previous), previousDelta(previous), cache, identity.cacheKey());
   }
 
   /**
@@ -484,14 +494,14 @@ public final class Indexer {
 
   private DeltaVectors previousDelta(Optional<CommitInfo> previous) throws IOException {
     if (previous.isEmpty() || previous.get().deltaFile().isEmpty()) {
-      return DeltaVectors.empty(model.dimension());
+      return DeltaVectors.empty(identity.dimension());
     }
     Path file = repo.indexDir().resolve(previous.get().deltaFile().get());
     try {
       return DeltaVectors.read(file);
     } catch (IOException e) {
       // Its live vectors are in the embedding cache too (compaction keeps every live hash there).
-      return DeltaVectors.empty(model.dimension());
+      return DeltaVectors.empty(identity.dimension());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingIdentity;
 import dev.cidx.index.ChunkFields;
 import dev.cidx.index.CommitInfo;
 import dev.cidx.index.IndexSnapshot;
@@ -138,10 +139,9 @@ public final class Searcher implements QueryService {
   }
 
   private void checkModel() throws SearchException {
-    String indexed = snapshot.commit().model();
-    if (!indexed.equals(embedder.model().modelName())) {
-      throw new SearchException(SearchException.Reason.MODEL_MISMATCH, "the index was built with model " + indexed
-          + " but config.json asks for " + embedder.model().modelName() + ": run `cidx index --clear` to rebuild it");
+    EmbeddingIdentity indexed = snapshot.commit().identity();
+    if (!indexed.equals(embedder.identity())) {
+      throw new SearchException(SearchException.Reason.MODEL_MISMATCH, indexed.mismatch(embedder.identity()));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
+import dev.cidx.embed.EmbeddingException;
 import dev.cidx.index.ChunkFields;
 import dev.cidx.index.DeltaVectors;
 import dev.cidx.index.IndexSnapshot;
@@ -50,7 +51,12 @@ final class SemanticSearch {
   private static final Comparator<Match> BEST_FIRST = Comparator.comparingDouble(Match::similarity).reversed();
 
   List<Match> search(QueryRequest request, Query filter, int n) throws SearchException {
-    float[] query = embedder.embedQuery(request.query());
+    float[] query;
+    try {
+      query = embedder.embedQuery(request.query());
+    } catch (EmbeddingException e) {
+      throw new SearchException(SearchException.Reason.INTERNAL, e.getMessage(), e); // a provider's one line
+    }
     Optional<FixedBitSet> allowed = allowedDocs(filter);
     VectorStore vectors;
     try {

@@ -27,4 +27,13 @@ class DaemonEnvironmentTest {
 
     assertThat(DaemonEnvironment.of(shell)).containsOnlyKeys("PATH", "CIDX_DAEMON_ENV", "EMBED_API_KEY", "HTTPS_PROXY");
   }
+
+  @Test
+  void theKeyVariableConfigJsonNames_isPassed_andNoOther() {
+    Map<String, String> shell = Map.of("PATH", "/usr/bin", "OPENAI_API_KEY", "sk-1", "VOYAGE_API_KEY", "v",
+        "GITHUB_TOKEN", "g");
+
+    assertThat(DaemonEnvironment.of(shell, java.util.Set.of("OPENAI_API_KEY"))).containsOnlyKeys("PATH", "OPENAI_API_KEY");
+    assertThat(DaemonEnvironment.of(shell)).containsOnlyKeys("PATH");
+  }
 }

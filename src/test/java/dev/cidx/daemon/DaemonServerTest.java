@@ -98,7 +98,7 @@ class DaemonServerTest {
       assertThat(started.path("watch").path("directories").asInt()).isEqualTo(5); // root, src, src/a, gen, gen/b
       List<String> excludes = new java.util.ArrayList<>(CidxConfig.defaults().excludeDirs());
       excludes.add("gen");
-      TestRepo.writeConfig(repo, new CidxConfig(null, null, null, excludes, null, null, DaemonSettings.DEFAULTS));
+      TestRepo.writeConfig(repo, new CidxConfig(null, null, null, excludes, null, null, DaemonSettings.DEFAULTS, null));
       await().atMost(Duration.ofSeconds(10)).until(() -> c.call(Methods.STATUS, null, JsonNode.class,
           Duration.ofSeconds(10)).path("watch").path("directories").asInt() == 3);
       assertThat(c.call(Methods.STATUS, null, JsonNode.class, Duration.ofSeconds(10)).path("watch").path("active")

@@ -28,4 +28,12 @@ class CommitScheduleTest {
     assertThat(CommitSchedule.textFirstChunks("lots")).isEqualTo(1_000);
     assertThat(CommitSchedule.textFirstChunks("-5")).isEqualTo(1_000);
   }
+
+  @Test
+  void aCountCheckpoint_waitsForTheMinimumSpacing_soAFastProviderDoesNotCommitEverySecond() {
+    CommitSchedule schedule = new CommitSchedule(1_000, 2_000, Duration.ofSeconds(60), Duration.ofSeconds(15));
+    assertThat(schedule.checkpointDue(10_000, Duration.ofSeconds(14).toNanos())).isFalse();
+    assertThat(schedule.checkpointDue(2_000, Duration.ofSeconds(15).toNanos())).isTrue();
+    assertThat(schedule.checkpointDue(1, Duration.ofSeconds(60).toNanos())).isTrue();
+  }
 }

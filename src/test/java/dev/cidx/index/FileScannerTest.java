@@ -425,7 +425,7 @@ class FileScannerTest {
   private static CidxConfig withExtensions(String... extensions) {
     List<String> all = new ArrayList<>(List.of(extensions));
     all.add("java");
-    return new CidxConfig(null, null, all, null, null, null, null);
+    return new CidxConfig(null, null, all, null, null, null, null, null);
   }
 
   private void write(String path, String content) throws IOException {
