@@ -45,6 +45,9 @@ import org.apache.lucene.util.IOUtils;
  * The base file is opened with the snapshot, so a later commit that rebuilds the base and deletes this
  * one's cannot pull it from under a snapshot that has not read it yet (the same way Lucene's own files
  * outlive their commit for the readers that have them open).
+ *
+ * <p>{@link #reopenIfChanged} gives the next commit's snapshot at the cost of what changed: both share the
+ * index directory (closed with the last of them), the tables of unchanged segments and an unchanged base.
  */
 public final class IndexSnapshot implements AutoCloseable {
   private static final int[] NO_DOCS = new int[0];
