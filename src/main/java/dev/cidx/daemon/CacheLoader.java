@@ -9,7 +9,8 @@ import java.io.IOException;
  * unit tests pass fakes so they can count loads and hold queries without a model or an index.
  *
  * <p>Threads: the cache calls {@link #loadModel} and {@link #openIndex} concurrently (they load in
- * parallel) but never two loads of the same kind at once.
+ * parallel) but never two loads of the same kind at once; {@link #reopen} runs one at a time per model,
+ * possibly beside a load for another.
  */
 public interface CacheLoader {
 
@@ -18,6 +19,15 @@ public interface CacheLoader {
 
   /** Opens the latest committed index; {@link dev.cidx.index.IndexMissingException} when there is none. */
   Index openIndex() throws IOException;
+
+  /**
+   * The index of the newest commit, sharing with {@code current} (which stays open) whatever that commit
+   * left unchanged; null when nothing was committed since {@code current}. Called off the query path, after
+   * the daemon's own commits; the default opens the whole index again.
+   */
+  default Index reopen(Index current) throws IOException {
+    return current.isCurrent() ? null : openIndex();
+  }
 
   /** A query service over a model and an index this loader returned; cheap, owns neither. */
   QueryService searcher(Model model, Index index);

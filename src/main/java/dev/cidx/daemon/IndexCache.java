@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,31 +28,30 @@ import java.util.logging.Logger;
 /**
  * The daemon's cached model and index, and the {@link QueryService} queries go through.
  *
- * <p><b>Lifetimes.</b> An {@link Entry} holds one model, one index snapshot and the searcher over both.
- * It is created on the first query (model and index load in parallel), replaced when the index on disk
- * has a newer commit (the model is kept: only the snapshot is reopened), and dropped by eviction or
- * {@code clear_cache}, which close the model's native session and the index readers.
+ * <p><b>Lifetimes.</b> An {@link Entry} holds one model and the {@link SnapshotManager} of the index
+ * snapshots searched with it. It is created on the first query (model and index load in parallel) and
+ * dropped by eviction or {@code clear_cache}, which close the model's native session and the index readers.
+ * A new commit does not replace the entry: the writer's commit moves its snapshot manager to the new
+ * snapshot in the background ({@link #refreshAfterCommit}), reopening only what the commit changed.
  *
  * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry, so any number
- * run at once. Swapping or dropping the entry takes the write lock, which waits for running queries to
- * release theirs; it is held only for the swap itself, never while loading. Loading happens under
- * {@link #loadLock}, so one thread loads while others wait for its result instead of loading the same
- * thing again. Whoever swaps an entry out closes it after releasing the write lock: at that point no
- * query can still be using it, since every query that saw it held the read lock.
+ * run at once, and a reference to the snapshot they read, so a switch to a newer one never closes it under
+ * them. Dropping the entry takes the write lock, which waits for running queries to release theirs; it is
+ * held only for the swap itself, never while loading. Loading happens under {@link #loadLock}, so one
+ * thread loads while others wait for its result instead of loading the same thing again.
  *
  * <p><b>Index runs share the model.</b> An index run in the daemon embeds with the cached model
  * ({@link #borrowModel}), loading it when nothing is loaded; such a model is kept as {@link #spareModel}
  * and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed under
- * the run: dropping the cache waits (on {@link #modelReturned}, releasing {@link #loadLock} meanwhile, so
- * queries still refresh) until the run gives it back. Queries never wait for an index run: they read the
- * last committed snapshot, and the first query after the run's commit reopens it.
+ * the run: dropping the cache waits (on {@link #modelReturned}, releasing {@link #loadLock} meanwhile)
+ * until the run gives it back. Queries never wait for an index run: they read the last snapshot switched
+ * to, and each of the run's commits switches to the next.
  */
 final class IndexCache implements QueryService, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexCache.class.getName());
 
-  /** One loaded model and index and the searcher over them; immutable. */
-  private record Entry(CacheLoader.Model model, CacheLoader.Index index, QueryService searcher,
-      CacheLoader.IndexInfo info, Instant loadedAt, double loadMs) {}
+  /** One loaded model and the snapshots searched with it. */
+  private record Entry(CacheLoader.Model model, SnapshotManager snapshots, Instant loadedAt, double loadMs) {}
 
   private final CacheLoader loader;
   private final Supplier<String> configuredModel;
@@ -68,6 +68,12 @@ final class IndexCache implements QueryService, AutoCloseable {
   private CacheLoader.Model lent;
   private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "cidx-model-loader");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Where snapshots are refreshed after a commit, one at a time, off the query path. */
+  private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "cidx-refresher");
     t.setDaemon(true);
     return t;
   });
@@ -88,27 +94,48 @@ final class IndexCache implements QueryService, AutoCloseable {
     return query(request, null);
   }
 
-  /** The query with a time budget for its search; the read lock is released however it ends. */
+  /** The query with a time budget for its search; the read lock and the snapshot are released however it ends. */
   @Override
   public QueryResult query(QueryRequest request, java.time.Duration budget) throws SearchException {
-    // A query that finds the entry missing or stale refreshes it and tries again. Two refreshes in a
-    // row are possible (an index commit lands during the first); a third means the index keeps changing.
+    // A query that finds nothing loaded loads it; one that finds its snapshot stale with no refresh on the
+    // way (a commit by another process) refreshes it. A second refresh in a row is possible (a commit lands
+    // during the first); a third means the index keeps changing.
     for (int attempt = 0; ; attempt++) {
       Entry seen;
       rw.readLock().lock();
       try {
         seen = entry;
-        if (seen != null && isCurrent(seen)) {
-          return seen.searcher().query(request, budget);
+        if (seen != null) {
+          SnapshotManager.Snapshot s = seen.snapshots().acquire();
+          try {
+            if (s != null && (attempt == 2 || seen.snapshots().refreshing() || isCurrent(s))) {
+              return s.searcher().query(request, budget);
+            }
+          } finally {
+            if (s != null) {
+              s.release();
+            }
+          }
         }
       } finally {
         rw.readLock().unlock();
       }
-      if (attempt == 2) {
-        throw new SearchException(Reason.INTERNAL, "the index kept changing while the query waited for it; retry");
+      if (seen == null) {
+        loadIfEmpty();
+      } else {
+        seen.snapshots().refreshIfStale();
       }
-      refresh(seen);
     }
+  }
+
+  /**
+   * Moves the loaded snapshot to the newest commit in the background; the writer calls it after each
+   * commit. The future completes once queries read that commit (or the refresh failed, which is logged);
+   * at once when nothing is loaded (the next query loads the newest commit anyway).
+   */
+  CompletableFuture<Void> refreshAfterCommit() {
+    Entry e = entry;
+    return e == null ? CompletableFuture.completedFuture(null) : e.snapshots().refreshSoon();
   }
 
   /** The message, with the way out unless it already gives it ("run `cidx init` then `cidx index`"). */
@@ -116,9 +143,9 @@ final class IndexCache implements QueryService, AutoCloseable {
     return message.contains("`cidx index`") ? message : message + ": run `cidx index`";
   }
 
-  private static boolean isCurrent(Entry e) throws SearchException {
+  private static boolean isCurrent(SnapshotManager.Snapshot s) throws SearchException {
     try {
-      return e.index().isCurrent();
+      return s.index().isCurrent();
     } catch (IndexMissingException ex) {
       throw new SearchException(Reason.NO_INDEX, withIndexHint(ex.getMessage()), ex);
     } catch (IOException ex) {
@@ -132,57 +159,32 @@ final class IndexCache implements QueryService, AutoCloseable {
    */
   void preload() {
     try {
-      if (entry == null) {
-        refresh(null);
-      }
+      loadIfEmpty();
     } catch (SearchException | RuntimeException e) {
       LOG.info("cache not preloaded: " + e.getMessage());
     }
   }
 
-  /** Replaces {@code seen} (null: nothing loaded) with a fresh entry, unless another thread already did. */
-  private void refresh(Entry seen) throws SearchException {
+  /** Loads model and index unless another thread did while this one waited for loadLock. */
+  private void loadIfEmpty() throws SearchException {
     loadLock.lock();
     try {
-      if (entry != seen) {
-        return; // another query refreshed while we waited for loadLock
+      if (entry != null) {
+        return;
       }
       String modelName = configuredModel.get();
-      CacheLoader.Model keptModel = seen != null && seen.model().name().equals(modelName) ? seen.model() : null;
-      boolean fromSpare = false;
-      if (keptModel == null && spareModel != null && spareModel.name().equals(modelName)) {
-        keptModel = spareModel;
-        fromSpare = true;
-      }
-      Entry fresh = load(modelName, keptModel);
-      if (fromSpare) {
+      CacheLoader.Model spare = spareModel != null && spareModel.name().equals(modelName) ? spareModel : null;
+      Entry fresh = load(modelName, spare);
+      if (spare != null) {
         spareModel = null; // the entry owns it now
-        keptModel = null; // nothing of the old entry's was kept
       }
-      Entry old;
       rw.writeLock().lock();
       try {
-        old = entry;
         entry = fresh;
       } finally {
         rw.writeLock().unlock();
       }
-      if (old != null) {
-        LOG.info("index changed on disk: reopened the snapshot in " + Math.round(fresh.loadMs()) + " ms"
-            + (keptModel != null ? " (model kept)" : " (model reloaded)"));
-        if (keptModel == null && borrowed > 0 && old.model() == lent) {
-          // An index run still embeds with the old model (config.json named another since it began): it
-          // becomes the spare, closed once the run has given it back and the cache is dropped or reloaded.
-          if (spareModel != null && spareModel != lent) {
-            closeQuietly(spareModel);
-          }
-          spareModel = old.model();
-          keptModel = old.model();
-        }
-        closeEntry(old, keptModel);
-      } else {
-        LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
-      }
+      LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
     } finally {
       loadLock.unlock();
     }
@@ -214,9 +216,10 @@ final class IndexCache implements QueryService, AutoCloseable {
       if (modelFuture != null) {
         model = awaitModel(modelName, modelFuture);
       }
-      QueryService searcher = loader.searcher(model, index);
       double ms = (System.nanoTime() - start) / 1e6;
-      Entry e = new Entry(model, index, searcher, index.info(), clock.instant(), ms);
+      CacheLoader.Model searchedWith = model;
+      Entry e = new Entry(model, new SnapshotManager(index, ms, loader, i -> loader.searcher(searchedWith, i),
+          refresher, clock, indexLoads), clock.instant(), ms);
       success = true;
       return e;
     } finally {
@@ -393,7 +396,7 @@ final class IndexCache implements QueryService, AutoCloseable {
       return spare != null;
     }
     evictions.incrementAndGet();
-    closeEntry(old, null);
+    closeEntry(old);
     // The model's session and the index are gone: give their memory back to the system rather than
     // keep it until the daemon exits.
     MemoryRelease.afterCacheDropped();
@@ -424,7 +427,9 @@ final class IndexCache implements QueryService, AutoCloseable {
       return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), modelLoads.get(),
           evictions.get());
     }
-    return new CacheStatus(true, e.model().name(), e.info().chunks(), e.info().files(), e.info().commit(),
+    SnapshotManager.Snapshot s = e.snapshots().peek();
+    CacheLoader.IndexInfo info = s != null ? s.info() : CacheLoader.IndexInfo.UNKNOWN;
+    return new CacheStatus(true, e.model().name(), info.chunks(), info.files(), info.commit(),
         e.loadedAt().toString(), e.loadMs(), indexLoads.get(), modelLoads.get(), evictions.get());
   }
 
@@ -433,20 +438,20 @@ final class IndexCache implements QueryService, AutoCloseable {
   public void close() {
     clear("daemon stopping");
     modelLoader.shutdownNow();
+    refresher.shutdownNow();
   }
 
   /** Like {@link #close()}, but gives up dropping the cache if queries still run after {@code timeout}. */
   void close(Duration timeout) {
     clear("daemon stopping", timeout);
     modelLoader.shutdownNow();
+    refresher.shutdownNow();
   }
 
-  /** Closes the entry's index, and its model unless it was carried over into the next entry. */
-  private static void closeEntry(Entry e, CacheLoader.Model keptModel) {
-    closeQuietly(e.index());
-    if (e.model() != keptModel) {
-      closeQuietly(e.model());
-    }
+  /** Closes the entry's snapshot (once its last query ends) and its model. */
+  private static void closeEntry(Entry e) {
+    closeQuietly(e.snapshots());
+    closeQuietly(e.model());
   }
 
   private static void closeQuietly(AutoCloseable c) {

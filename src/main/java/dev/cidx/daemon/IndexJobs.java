@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -268,11 +270,28 @@ final class IndexJobs implements AutoCloseable {
       }
       return borrowed[0].model().embedder();
     };
+    // Each commit moves the cache's snapshot on in the background; the run ends once queries read its
+    // last commit, so a query sent after `cidx index` (or after a watch update) returns sees what it wrote.
+    List<CompletableFuture<Void>> refreshes = new ArrayList<>();
+    IndexProgress refreshing = new IndexProgress() {
+      @Override
+      public void update(IndexProgress.Snapshot p) {
+        progress.update(p);
+      }
+
+      @Override
+      public void committed() {
+        refreshes.add(cache.refreshAfterCommit());
+      }
+    };
     try {
-      return runner.run(runConfig, scope, embedder, progress, cancelled);
+      return runner.run(runConfig, scope, embedder, refreshing, cancelled);
     } finally {
       if (borrowed[0] != null) {
         borrowed[0].close();
+      }
+      if (!refreshes.isEmpty()) {
+        refreshes.get(refreshes.size() - 1).join(); // completes even when the refresh fails (it logs)
       }
     }
   }

@@ -46,6 +46,25 @@ public final class SearchCacheLoader implements CacheLoader {
     }
   }
 
+  /** Lucene's reopen of what changed, the unchanged HNSW base shared, the new delta read. */
+  @Override
+  public Index reopen(Index current) throws IOException {
+    IndexSnapshot next = ((LoadedIndex) current).snapshot.reopenIfChanged();
+    if (next == null) {
+      return null;
+    }
+    boolean success = false;
+    try {
+      next.vectors(); // shared when the base is unchanged; read now when a commit rebuilt it
+      success = true;
+      return new LoadedIndex(next);
+    } finally {
+      if (!success) {
+        next.close();
+      }
+    }
+  }
+
   @Override
   public QueryService searcher(Model model, Index index) {
     return new Searcher(((LoadedModel) model).embedder, ((LoadedIndex) index).snapshot);

@@ -11,6 +11,12 @@ public interface IndexProgress {
   void update(Snapshot progress);
 
   /**
+   * A commit of this run is in place: readers reopening now see it. The daemon refreshes its snapshot
+   * here, so its queries follow each commit without reopening anything on their own path.
+   */
+  default void committed() {}
+
+  /**
    * Where a run stands. {@code chunksToEmbed} grows while files are being chunked; the run is done when
    * {@code chunksEmbedded == chunksToEmbed} and {@code filesDone == filesToIndex}. {@code elapsedSeconds}
    * counts from the start of the run, or, while embedding (and committing during it), from the start of

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,12 @@ import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -38,48 +45,50 @@ import org.apache.lucene.util.IOUtils;
  * The base file is opened with the snapshot, so a later commit that rebuilds the base and deletes this
  * one's cannot pull it from under a snapshot that has not read it yet (the same way Lucene's own files
  * outlive their commit for the readers that have them open).
+ *
+ * <p>{@link #reopenIfChanged} gives the next commit's snapshot at the cost of what changed: both share the
+ * index directory (closed with the last of them), the tables of unchanged segments and an unchanged base.
  */
 public final class IndexSnapshot implements AutoCloseable {
+  private static final int[] NO_DOCS = new int[0];
+
   private final Path root;
-  private final Directory directory;
+  private final SharedDirectory directory;
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
   private final String vectorFileName;
   private FileChannel vectorFile; // guarded by this; open until the base is loaded or the snapshot closed
-  private VectorStore vectors; // guarded by this; loaded on first use
+  private VectorStore vectors; // guarded by this; loaded on first use, or shared with the snapshot reopened
   private final DeltaVectors delta;
   private final CommitInfo commit;
-  /** Chunk documents per content hash: a vector found by the graph may stand for several chunks. */
-  private final Map<Long, int[]> docsByHash;
-  /** The content hash of each chunk document (0 for other documents), for exact filtered scans. */
-  private final long[] hashByDoc;
+  /** The reader's leaves and what was derived from each, in the same order. */
+  private final List<LeafReaderContext> leaves;
+  private final SegmentData[] segments;
   private final Set<String> paths;
   private final Set<String> languages;
   private volatile boolean closed;
 
-  private IndexSnapshot(Path root, Directory directory, DirectoryReader reader, FileChannel vectorFile,
-      DeltaVectors delta, CommitInfo commit) throws IOException {
+  private IndexSnapshot(Path root, SharedDirectory directory, DirectoryReader reader, FileChannel vectorFile,
+      VectorStore vectors, DeltaVectors delta, CommitInfo commit, Map<Object, SegmentData> known) throws IOException {
     this.root = root;
     this.directory = directory;
     this.reader = reader;
     this.searcher = new IndexSearcher(reader);
     this.vectorFileName = commit.vectorsFile();
     this.vectorFile = vectorFile;
+    this.vectors = vectors;
     this.delta = delta;
     this.commit = commit;
-    this.hashByDoc = new long[reader.maxDoc()];
-    this.docsByHash = mapHashes(reader, hashByDoc);
+    this.leaves = reader.leaves();
+    this.segments = new SegmentData[leaves.size()];
     Set<String> p = new TreeSet<>();
     Set<String> l = new TreeSet<>();
-    var stored = searcher.storedFields();
-    var fileDocs = new org.apache.lucene.search.TermQuery(
-        new org.apache.lucene.index.Term(ChunkFields.KIND, ChunkFields.KIND_FILE));
-    for (var sd : searcher.search(fileDocs, Math.max(1, reader.numDocs())).scoreDocs) {
-      Document d = stored.document(sd.doc, Set.of(ChunkFields.PATH, ChunkFields.LANGUAGE));
-      p.add(d.get(ChunkFields.PATH));
-      if (d.get(ChunkFields.LANGUAGE) != null) {
-        l.add(d.get(ChunkFields.LANGUAGE));
-      }
+    for (int i = 0; i < segments.length; i++) {
+      LeafReaderContext leaf = leaves.get(i);
+      Object key = coreKey(leaf);
+      SegmentData data = key != null ? known.get(key) : null;
+      segments[i] = data != null ? data : SegmentData.read(leaf);
+      segments[i].addLive(leaf.reader().getLiveDocs(), p, l);
     }
     this.paths = Collections.unmodifiableSet(p);
     this.languages = Collections.unmodifiableSet(l);
@@ -115,21 +124,98 @@ public final class IndexSnapshot implements AutoCloseable {
     if (!Files.isDirectory(indexDir)) {
       throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
     }
-    Directory dir = FSDirectory.open(indexDir);
+    SharedDirectory dir = new SharedDirectory(FSDirectory.open(indexDir));
     boolean success = false;
     DirectoryReader reader = null;
-    FileChannel vectorChannel = null;
     try {
-      if (!DirectoryReader.indexExists(dir)) {
+      if (!DirectoryReader.indexExists(dir.directory)) {
         throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
       }
-      reader = DirectoryReader.open(dir);
-      CommitInfo commit = CommitInfo.fromUserData(reader.getIndexCommit().getUserData());
+      reader = DirectoryReader.open(dir.directory);
+      IndexSnapshot snapshot = openVectors(repo.root(), indexDir, dir, reader, null, Map.of(), mayRetry);
+      success = true;
+      return snapshot;
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      throw damaged(e);
+    } finally {
+      if (!success) {
+        closeQuietly(reader);
+        closeQuietly(dir::release);
+      }
+    }
+  }
+
+  /**
+   * The snapshot of the newest commit, sharing with this one what that commit did not change; null when
+   * nothing was committed since this one. Costs what changed: Lucene reopens only new segments
+   * ({@link DirectoryReader#openIfChanged}), the per-segment hash and path tables of unchanged segments
+   * are reused, and an unchanged HNSW base is shared (read once, immutable) while only the small delta is
+   * read. This snapshot stays open and usable; each is closed on its own.
+   *
+   * @throws IndexDamagedException when the new commit's files cannot be read
+   */
+  public IndexSnapshot reopenIfChanged() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      DirectoryReader newer;
       try {
-        vectorChannel = FileChannel.open(indexDir.resolve(commit.vectorsFile()), StandardOpenOption.READ);
-      } catch (NoSuchFileException e) {
-        throw missing(reader, mayRetry, "the index is damaged: its vector file " + commit.vectorsFile()
-            + " is missing; run `cidx index --clear` to rebuild it");
+        newer = DirectoryReader.openIfChanged(reader);
+      } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+        throw damaged(e);
+      }
+      if (newer == null) {
+        return null;
+      }
+      boolean success = false;
+      directory.retain();
+      try {
+        VectorStore base;
+        synchronized (this) {
+          base = vectors;
+        }
+        Map<Object, SegmentData> known = new HashMap<>();
+        for (int i = 0; i < segments.length; i++) {
+          Object key = coreKey(leaves.get(i));
+          if (key != null) {
+            known.put(key, segments[i]);
+          }
+        }
+        IndexSnapshot next = openVectors(root, directory.path(), directory, newer,
+            base != null && vectorFileName.equals(commitOf(newer).vectorsFile()) ? base : null, known,
+            attempt < OPEN_ATTEMPTS);
+        success = true;
+        return next;
+      } catch (Superseded e) {
+        // a commit landed while this one opened and removed its vector files: reopen to that one
+      } finally {
+        if (!success) {
+          closeQuietly(newer);
+          closeQuietly(directory::release);
+        }
+      }
+    }
+  }
+
+  private static CommitInfo commitOf(DirectoryReader reader) throws IOException {
+    return CommitInfo.fromUserData(reader.getIndexCommit().getUserData());
+  }
+
+  /**
+   * The snapshot over {@code reader}: its commit's delta read now, and its base either {@code base}
+   * (shared, already read) or opened here to be read on first use. Closes nothing on failure.
+   */
+  private static IndexSnapshot openVectors(Path root, Path indexDir, SharedDirectory dir, DirectoryReader reader,
+      VectorStore base, Map<Object, SegmentData> known, boolean mayRetry) throws IOException {
+    FileChannel vectorChannel = null;
+    boolean success = false;
+    try {
+      CommitInfo commit = commitOf(reader);
+      if (base == null) {
+        try {
+          vectorChannel = FileChannel.open(indexDir.resolve(commit.vectorsFile()), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+          throw missing(reader, mayRetry, "the index is damaged: its vector file " + commit.vectorsFile()
+              + " is missing; run `cidx index --clear` to rebuild it");
+        }
       }
       DeltaVectors delta = DeltaVectors.empty(commit.dimension());
       if (commit.deltaFile().isPresent()) {
@@ -148,19 +234,21 @@ public final class IndexSnapshot implements AutoCloseable {
               + " is unreadable (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
         }
       }
-      IndexSnapshot snapshot = new IndexSnapshot(repo.root(), dir, reader, vectorChannel, delta, commit);
+      IndexSnapshot snapshot = new IndexSnapshot(root, dir, reader, vectorChannel, base, delta, commit, known);
       success = true;
       return snapshot;
     } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-      throw new IndexDamagedException("the index is damaged (" + e.getMessage().lines().findFirst().orElse("")
-          + "); run `cidx index --clear` to rebuild it", e);
+      throw damaged(e);
     } finally {
       if (!success) {
         closeQuietly(vectorChannel);
-        closeQuietly(reader);
-        closeQuietly(dir);
       }
     }
+  }
+
+  private static IndexDamagedException damaged(IOException e) {
+    return new IndexDamagedException("the index is damaged (" + e.getMessage().lines().findFirst().orElse("")
+        + "); run `cidx index --clear` to rebuild it", e);
   }
 
   /** A missing vector file: damage, unless a newer commit has replaced it and another attempt may follow. */
@@ -219,14 +307,33 @@ public final class IndexSnapshot implements AutoCloseable {
     return languages;
   }
 
-  /** The chunk documents whose content has {@code hash}; empty when none. */
+  /** The live chunk documents whose content has {@code hash}; empty when none. */
   public int[] docsWithHash(long hash) {
-    return docsByHash.getOrDefault(hash, new int[0]);
+    int[] out = NO_DOCS;
+    int n = 0;
+    for (int i = 0; i < segments.length; i++) {
+      int[] local = segments[i].docsByHash.get(hash);
+      if (local == null) {
+        continue;
+      }
+      LeafReaderContext leaf = leaves.get(i);
+      Bits live = leaf.reader().getLiveDocs();
+      for (int doc : local) {
+        if (live == null || live.get(doc)) {
+          if (n == out.length) {
+            out = Arrays.copyOf(out, Math.max(2, n * 2));
+          }
+          out[n++] = leaf.docBase + doc;
+        }
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** The content hash of a chunk document. */
   public long hashOf(int doc) {
-    return hashByDoc[doc];
+    int i = ReaderUtil.subIndex(doc, leaves);
+    return segments[i].hashes[doc - leaves.get(i).docBase];
   }
 
   /** The stored fields of a chunk document. */
@@ -251,7 +358,7 @@ public final class IndexSnapshot implements AutoCloseable {
     long total = 0;
     for (String name : files) {
       try {
-        total += directory.fileLength(name);
+        total += directory.directory.fileLength(name);
       } catch (IOException e) {
         // removed by a later commit, or a hash list an older index never had
       }
@@ -270,27 +377,108 @@ public final class IndexSnapshot implements AutoCloseable {
       unread = vectorFile;
       vectorFile = null;
     }
-    IOUtils.close(unread, reader, directory); // closes each even when one fails
+    IOUtils.close(unread, reader, directory::release); // closes each even when one fails
   }
 
-  private static Map<Long, int[]> mapHashes(DirectoryReader reader, long[] hashByDoc) throws IOException {
-    Map<Long, List<Integer>> lists = new HashMap<>();
-    for (LeafReaderContext leaf : reader.leaves()) {
-      NumericDocValues values = leaf.reader().getNumericDocValues(ChunkFields.HASH);
-      if (values == null) {
-        continue;
+  /** The key under which Lucene shares a segment's core between a reader and its reopened successor. */
+  private static Object coreKey(LeafReaderContext leaf) {
+    IndexReader.CacheHelper helper = leaf.reader().getCoreCacheHelper();
+    return helper != null ? helper.getKey() : null;
+  }
+
+  /**
+   * What a snapshot derives from one segment, live or deleted documents alike (segments are immutable,
+   * only their deletions change): the hash of each document, the documents of each hash, the path and
+   * language of each file document. Read once per segment and handed from a snapshot to the one reopened
+   * from it, so a commit pays only for its new segments; deletions are applied when the tables are used.
+   */
+  private static final class SegmentData {
+    /** The content hash of each document of the segment, 0 for documents that are not chunks. */
+    final long[] hashes;
+    /** Segment-local chunk documents per content hash: a vector may stand for several chunks. */
+    final Map<Long, int[]> docsByHash;
+    final int[] fileDocs;
+    final String[] filePaths;
+    final String[] fileLanguages;
+
+    private SegmentData(long[] hashes, Map<Long, int[]> docsByHash, int[] fileDocs, String[] filePaths,
+        String[] fileLanguages) {
+      this.hashes = hashes;
+      this.docsByHash = docsByHash;
+      this.fileDocs = fileDocs;
+      this.filePaths = filePaths;
+      this.fileLanguages = fileLanguages;
+    }
+
+    static SegmentData read(LeafReaderContext leaf) throws IOException {
+      LeafReader r = leaf.reader();
+      long[] hashes = new long[r.maxDoc()];
+      Map<Long, List<Integer>> lists = new HashMap<>();
+      NumericDocValues values = r.getNumericDocValues(ChunkFields.HASH);
+      if (values != null) {
+        for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+          hashes[doc] = values.longValue();
+          lists.computeIfAbsent(values.longValue(), k -> new ArrayList<>(1)).add(doc);
+        }
       }
-      Bits live = leaf.reader().getLiveDocs();
-      for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-        if (live == null || live.get(doc)) {
-          hashByDoc[leaf.docBase + doc] = values.longValue();
-          lists.computeIfAbsent(values.longValue(), k -> new ArrayList<>(1)).add(leaf.docBase + doc);
+      Map<Long, int[]> docsByHash = new HashMap<>(lists.size() * 2);
+      lists.forEach((hash, docs) -> docsByHash.put(hash, docs.stream().mapToInt(Integer::intValue).toArray()));
+      List<Integer> docs = new ArrayList<>();
+      List<String> paths = new ArrayList<>();
+      List<String> languages = new ArrayList<>();
+      PostingsEnum files = r.postings(new Term(ChunkFields.KIND, ChunkFields.KIND_FILE), PostingsEnum.NONE);
+      if (files != null) {
+        StoredFields stored = r.storedFields();
+        Set<String> wanted = Set.of(ChunkFields.PATH, ChunkFields.LANGUAGE);
+        for (int doc = files.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = files.nextDoc()) {
+          Document d = stored.document(doc, wanted);
+          docs.add(doc);
+          paths.add(d.get(ChunkFields.PATH));
+          languages.add(d.get(ChunkFields.LANGUAGE));
+        }
+      }
+      return new SegmentData(hashes, docsByHash, docs.stream().mapToInt(Integer::intValue).toArray(),
+          paths.toArray(String[]::new), languages.toArray(String[]::new));
+    }
+
+    /** Adds the path and language of each live file document. */
+    void addLive(Bits live, Set<String> paths, Set<String> languages) {
+      for (int i = 0; i < fileDocs.length; i++) {
+        if (live == null || live.get(fileDocs[i])) {
+          paths.add(filePaths[i]);
+          if (fileLanguages[i] != null) {
+            languages.add(fileLanguages[i]);
+          }
         }
       }
     }
-    Map<Long, int[]> out = new HashMap<>(lists.size() * 2);
-    lists.forEach((hash, docs) -> out.put(hash, docs.stream().mapToInt(Integer::intValue).toArray()));
-    return out;
+  }
+
+  /**
+   * The index directory, shared by a snapshot and those reopened from it (Lucene reopens through the
+   * reader's own directory), closed when the last of them closes.
+   */
+  private static final class SharedDirectory {
+    final Directory directory;
+    private final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    SharedDirectory(Directory directory) {
+      this.directory = directory;
+    }
+
+    Path path() {
+      return ((FSDirectory) directory).getDirectory();
+    }
+
+    void retain() {
+      users.incrementAndGet();
+    }
+
+    void release() throws IOException {
+      if (users.decrementAndGet() == 0) {
+        directory.close();
+      }
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

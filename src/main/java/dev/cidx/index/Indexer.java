@@ -235,7 +235,7 @@ public final class Indexer {
             seconds(started), false, true);
       }
     }
-    Commits commits = new Commits(writer, cache, previous);
+    Commits commits = new Commits(writer, cache, previous, progress);
     boolean finished;
     Optional<List<Chunk>> inMemory = !previousComplete && previous.isPresent() ? Optional.empty()
         : fullText == null ? Optional.of(List.of()) : fullText.pendingChunks();
@@ -292,19 +292,22 @@ public final class Indexer {
   private final class Commits {
     private final IndexWriter writer;
     private final EmbeddingCache cache;
+    private final IndexProgress progress;
     private Optional<CommitInfo> latest;
     private int count;
 
-    Commits(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous) {
+    Commits(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, IndexProgress progress) {
       this.writer = writer;
       this.cache = cache;
       this.latest = previous;
+      this.progress = progress;
     }
 
     CommitInfo commit() throws IOException, IndexException {
       CommitInfo info = Indexer.this.commit(writer, cache, latest);
       latest = Optional.of(info);
       count++;
+      progress.committed();
       return info;
     }
 

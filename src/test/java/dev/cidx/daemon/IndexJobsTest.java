@@ -370,7 +370,7 @@ class IndexJobsTest {
   }
 
   @Test
-  void aQueryReloadingForANewModel_neverClosesTheModelARunStillEmbedsWith() throws Exception {
+  void aModelChangeMidRun_queriesKeepTheRunsModelUntilItIsGivenBack_thenTheNextQueryLoadsTheNewOne() throws Exception {
     indexer.useModel = true;
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
       c.call(Methods.QUERY, QueryRequest.builder("q").build()); // loads bge-small-en-v1.5, which the run borrows
@@ -380,15 +380,20 @@ class IndexJobsTest {
     await().until(() -> !progress.isEmpty());
     TestRepo.writeConfig(repo, CidxConfig.defaults().withEmbeddingModel("all-minilm-l6-v2"));
     await().until(() -> server.config().embeddingModel().equals("all-minilm-l6-v2"));
-    loader.current.set(false); // a newer commit on disk: the next query reloads, with the new model
+    loader.current.set(false); // a newer commit on disk: the query refreshes the snapshot, not the model
+    try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
+      c.call(Methods.QUERY, QueryRequest.builder("q").build());
+    }
+    assertThat(loader.loadedModels).containsExactly("bge-small-en-v1.5");
+    assertThat(loader.indexOpens.get()).isEqualTo(2);
+    assertThat(loader.modelCloses.get()).as("the run's model is still open").isZero();
+    indexer.release.countDown();
+    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
+    await().until(() -> loader.modelCloses.get() == 1); // given back: the cache drops the old model
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
       c.call(Methods.QUERY, QueryRequest.builder("q").build());
     }
     assertThat(loader.loadedModels).containsExactly("bge-small-en-v1.5", "all-minilm-l6-v2");
-    assertThat(loader.modelCloses.get()).as("the run's model is still open").isZero();
-    indexer.release.countDown();
-    assertThat(run.get(10, TimeUnit.SECONDS).committed()).isTrue();
-    await().until(() -> loader.modelCloses.get() >= 1); // given back: the old model goes
   }
 
   @Test
