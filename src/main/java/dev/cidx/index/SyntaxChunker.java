@@ -136,6 +136,10 @@ final class SyntaxChunker {
           : !root && isFunction(node) ? outer.withMember(signature(node)) : outer;
       TSNode container = root ? node : body(node);
       List<Unit> units = units(container, start, end);
+      if (units.size() == 1 && units.get(0).node() != null) { // one member fills it: cut that member
+        cutMembers(units.get(0).node(), false, start, end, scope, depth + 1);
+        return;
+      }
       if (units.size() <= 1) {
         out.add(new Piece(start, end, false, scope.line()));
         return;
@@ -241,8 +245,8 @@ final class SyntaxChunker {
     }
 
     /**
-     * The node holding a declaration's members: its last named child (a class body, a block) when that
-     * runs to the declaration's end and the children before it sit in a short header.
+     * The node holding a declaration's members: its last named child when that is its body (a class
+     * body, a block), runs to the declaration's end, and the children before it sit in a short header.
      */
     private TSNode body(TSNode node) {
       TSNode current = node;
@@ -252,11 +256,10 @@ final class SyntaxChunker {
           break;
         }
         TSNode last = current.getNamedChild(n - 1);
-        int lastRows = lastRow(last) - last.getStartPoint().getRow() + 1;
-        int rows = lastRow(current) - current.getStartPoint().getRow() + 1;
+        boolean isBody = "body".equals(current.getFieldNameForNamedChild(n - 1)) || BODY_WORDS.stream()
+            .anyMatch(last.getType()::contains);
         boolean shortHeader = last.getStartPoint().getRow() - current.getStartPoint().getRow() <= 8;
-        if (lastRow(last) >= lastRow(current) - 1 && lastRows * 2 > rows && shortHeader
-            && last.getNamedChildCount() > 0) {
+        if (isBody && shortHeader && lastRow(last) >= lastRow(current) - 1 && last.getNamedChildCount() > 0) {
           current = last;
         } else {
           break;
@@ -297,6 +300,9 @@ final class SyntaxChunker {
     }
   }
 
+  /** Node names of the bodies that hold members or statements, across the grammars. */
+  private static final List<String> BODY_WORDS = List.of(
+      "body", "block", "declaration_list", "statements", "compound_statement", "suite");
   private static final List<String> TYPE_WORDS = List.of(
       "class", "interface", "enum", "struct", "impl", "trait", "module", "namespace", "object", "record",
       "protocol", "union", "type_spec", "type_declaration");

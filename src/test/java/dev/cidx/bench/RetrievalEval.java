@@ -69,22 +69,24 @@ public final class RetrievalEval {
         Searcher plain = new Searcher(new WithoutInstruction(embedder), snapshot);
         System.out.println("| mode | MRR@10 | recall@10 | mean span (lines) | queries |");
         System.out.println("|---|---|---|---|---|");
-        report("full-text", searcher, SearchMode.FTS, cases);
-        report("semantic", searcher, SearchMode.SEMANTIC, cases);
-        report("semantic, no query instruction", plain, SearchMode.SEMANTIC, cases);
-        report("hybrid", searcher, SearchMode.HYBRID, cases);
-        report("hybrid, no query instruction", plain, SearchMode.HYBRID, cases);
+        report("full-text (every word)", searcher, SearchMode.FTS, false, cases);
+        report("full-text, --any", searcher, SearchMode.FTS, true, cases);
+        report("semantic", searcher, SearchMode.SEMANTIC, false, cases);
+        report("semantic, no query instruction", plain, SearchMode.SEMANTIC, false, cases);
+        report("hybrid", searcher, SearchMode.HYBRID, false, cases);
+        report("hybrid, no query instruction", plain, SearchMode.HYBRID, false, cases);
       }
     }
   }
 
-  private static void report(String name, Searcher searcher, SearchMode mode, List<Case> cases) throws Exception {
+  private static void report(String name, Searcher searcher, SearchMode mode, boolean any, List<Case> cases)
+      throws Exception {
     double reciprocal = 0;
     int found = 0;
     long spanLines = 0;
     int hitCount = 0;
     for (Case c : cases) {
-      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).limit(10).snippetLines(0).build());
+      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).any(any).limit(10).snippetLines(0).build());
       List<Hit> hits = result.results();
       for (Hit h : hits) {
         spanLines += h.endLine() - h.startLine() + 1;
