@@ -7,7 +7,8 @@
  * jars; nothing is downloaded), unpacking ONNX Runtime's, DJL's and JNA's native libraries once into
  * the per-user cache ({@code $XDG_CACHE_HOME/cidx}, or {@code -Dcidx.cache.dir}), pooling and
  * normalisation, and how embedding uses the cores. Public: the three interfaces and enum above,
- * {@code OnnxEmbedder} and {@link dev.cidx.embed.EmbeddingException}; everything else is
+ * {@code OnnxEmbedder}, {@link dev.cidx.embed.EmbeddingException}, and {@code NativeLibraries}'
+ * extraction into the private cache, which the index's tree-sitter grammars use too; everything else is
  * package-private.
  *
  * <p>May import: the JDK, {@code dev.cidx.config}, ONNX Runtime ({@code ai.onnxruntime}) and DJL's
