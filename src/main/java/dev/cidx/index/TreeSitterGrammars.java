@@ -1,10 +1,12 @@
 package dev.cidx.index;
 
+import dev.cidx.config.PrivateFiles;
 import dev.cidx.embed.NativeLibraries;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +90,7 @@ final class TreeSitterGrammars {
     }
     Path store = NativeLibraries.privateNativeDirectory("tree-sitter-" + NATIVES_VERSION);
     Path libDir = store.resolve("lib");
-    dev.cidx.config.PrivateFiles.directory(libDir);
+    PrivateFiles.directory(libDir);
     for (String library : libraries()) {
       String fileName = nativeFileName(library);
       URL url = TreeSitterGrammars.class.getResource("/lib/" + fileName);
@@ -101,7 +103,7 @@ final class TreeSitterGrammars {
   }
 
   private static List<String> libraries() {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     names.add("tree-sitter");
     GRAMMARS.keySet().forEach(l -> names.add("tree-sitter-" + l));
     return names;
@@ -126,7 +128,7 @@ final class TreeSitterGrammars {
       return false;
     }
     if (TREE_POINTER == null) {
-      return true;
+      return false; // cannot tell: windows rather than a crash
     }
     try {
       return (long) TREE_POINTER.invoke(tree) != 0;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.treesitter.TSLanguage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -153,6 +154,16 @@ class SyntaxChunkerTest {
     assertThat(chunks).isNotEmpty();
     assertThat(chunks.get(0).startLine()).isEqualTo(1);
     assertThat(chunks.get(chunks.size() - 1).endLine()).isEqualTo(6005);
+  }
+
+  @Test
+  void aParseStoppedByItsTimeout_isSeenAsNoTree_notCrashedOn() {
+    TSLanguage java = TreeSitterGrammars.grammar("java").orElseThrow();
+    String big = "class A { void f() { x(); } }\n".repeat(50_000);
+
+    assertThat(TreeSitterGrammars.hasTree(TreeSitterGrammars.parser(java, 1).parseString(null, big))).isFalse();
+    assertThat(TreeSitterGrammars.hasTree(TreeSitterGrammars.parser(java, 60_000_000).parseString(null, big)))
+        .isTrue();
   }
 
   @Test
