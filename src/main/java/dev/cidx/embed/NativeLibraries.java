@@ -36,8 +36,11 @@ import java.util.logging.Logger;
  * <p>A property that is already set (by the user or an earlier caller) is left alone. ONNX Runtime
  * still creates and at once deletes an empty {@code onnxruntime-java*} directory under
  * {@code java.io.tmpdir} while it loads; nothing is left behind.
+ *
+ * <p>Public for {@link #privateNativeDirectory} and {@link #extractOnce}, which the index's tree-sitter
+ * grammars use the same way.
  */
-final class NativeLibraries {
+public final class NativeLibraries {
   /** System property naming cidx's cache directory; overrides {@code $XDG_CACHE_HOME/cidx}. */
   static final String CACHE_DIR_PROPERTY = "cidx.cache.dir";
 
@@ -175,8 +178,19 @@ final class NativeLibraries {
     }
   }
 
+  /**
+   * {@code <cache>/native/<name>/<os>-<arch>}, created as a private directory (with those between), for
+   * native libraries that another library loads from a directory it is told.
+   */
+  public static Path privateNativeDirectory(String name) throws IOException {
+    Path cache = cacheDir();
+    Path dir = cache.resolve("native").resolve(name).resolve(onnxRuntimePlatform());
+    nativeDirectory(cache, dir);
+    return dir;
+  }
+
   /** Copies {@code url} to {@code target} unless a file of the same size is already there. */
-  static void extractOnce(URL url, Path target) throws IOException {
+  public static void extractOnce(URL url, Path target) throws IOException {
     URLConnection connection = url.openConnection();
     connection.setUseCaches(false);
     long expected = connection.getContentLengthLong();

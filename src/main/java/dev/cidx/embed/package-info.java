@@ -11,9 +11,11 @@
  * jars; nothing is downloaded), unpacking ONNX Runtime's, DJL's and JNA's native libraries once into
  * the per-user cache ({@code $XDG_CACHE_HOME/cidx}, or {@code -Dcidx.cache.dir}), pooling and
  * normalisation, and how embedding uses the cores; for remote providers, HTTP (the JDK's HttpClient),
- * batching, retries and the API key (read from the environment, never stored or logged). Public: the three interfaces and enum above,
- * {@code OnnxEmbedder}, {@code RemoteEmbedder}, {@code Embedders}, {@code EmbeddingIdentity}, {@code LazyEmbedder}
- * and {@link dev.cidx.embed.EmbeddingException}; everything else is
+ * batching, retries and the API key (read from the environment, never stored or logged). Public: the three
+ * interfaces and enum above, {@code OnnxEmbedder}, {@code RemoteEmbedder}, {@code Embedders},
+ * {@code EmbeddingIdentity}, {@code LazyEmbedder}, {@link dev.cidx.embed.EmbeddingException}, and
+ * {@code NativeLibraries}' extraction into the private cache, which the index's tree-sitter grammars use
+ * too; everything else is
  * package-private.
  *
  * <p>May import: the JDK, {@code dev.cidx.config}, ONNX Runtime ({@code ai.onnxruntime}) and DJL's

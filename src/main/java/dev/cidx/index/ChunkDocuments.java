@@ -29,6 +29,9 @@ public final class ChunkDocuments {
     doc.add(new StoredField(ChunkFields.END_LINE, chunk.endLine()));
     doc.add(new TextField(ChunkFields.CONTENT, chunk.text(), Field.Store.YES));
     doc.add(new TextField(ChunkFields.CONTENT_CASE, chunk.text(), Field.Store.NO));
+    if (!chunk.context().isEmpty()) {
+      doc.add(new StoredField(ChunkFields.CONTEXT, chunk.context()));
+    }
     long hash = chunk.contentHash();
     doc.add(new StoredField(ChunkFields.HASH, hash));
     doc.add(new NumericDocValuesField(ChunkFields.HASH, hash));

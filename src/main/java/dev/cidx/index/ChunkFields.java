@@ -5,7 +5,7 @@ package dev.cidx.index;
  * ({@link #KIND_FILE}); queries always say which kind they want.
  *
  * <p>Chunk documents: {@link #KIND}, {@link #PATH}, {@link #LANGUAGE}, {@link #START_LINE},
- * {@link #END_LINE}, {@link #CONTENT}, {@link #CONTENT_CASE}, {@link #HASH}, {@link #FILE_MTIME}.
+ * {@link #END_LINE}, {@link #CONTENT}, {@link #CONTEXT}, {@link #CONTENT_CASE}, {@link #HASH}, {@link #FILE_MTIME}.
  * File documents: {@link #KIND}, {@link #PATH}, {@link #LANGUAGE}, {@link #FILE_MTIME},
  * {@link #FILE_HASH}, {@link #FILE_SIZE}, {@link #CHUNK_COUNT}. {@link ChunkDocuments} builds both.
  */
@@ -24,6 +24,8 @@ public final class ChunkFields {
   public static final String END_LINE = "end_line";
   /** The chunk text, analyzed by {@link CodeAnalyzer#caseInsensitive()}; stored. */
   public static final String CONTENT = "content";
+  /** {@link Chunk#context()}, the line the model reads before the text: stored only, never searched. */
+  public static final String CONTEXT = "context";
   /** The same text analyzed by {@link CodeAnalyzer#caseSensitive()}; not stored. */
   public static final String CONTENT_CASE = "content_case";
   /** {@link Chunk#contentHash()}: stored, numeric doc values and a point, to join with the vectors. */

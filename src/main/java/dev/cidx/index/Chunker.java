@@ -4,7 +4,10 @@ import dev.cidx.embed.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Cuts a file's text into line-aligned {@link Chunk}s that the embedding model reads whole.
@@ -29,9 +32,27 @@ import java.util.Set;
  * is made: nothing for WordPiece, a token per line for byte-level BPE tokenizers, which do count line
  * breaks, and for which per-line sums are an approximation.
  *
+ * <p>A syntax-aware chunker ({@link #syntaxAware}) first asks {@link SyntaxChunker} for pieces cut on
+ * declaration boundaries, and cuts into the windows above only what that leaves to them, or the whole
+ * file when its language has no grammar or it does not parse cleanly.
+ *
+ * <p>Every chunk carries a context line (see {@link Chunk}): the path, and from the syntax chunker the
+ * enclosing types and function. The caller leaves room for it in {@code maxTokens}.
+ *
  * <p>Immutable and thread-safe if the counter is.
  */
 public final class Chunker {
+  private static final Logger LOG = Logger.getLogger(Chunker.class.getName());
+
+  /**
+   * What the index records of the chunker that cut it: a different value makes the next run re-chunk
+   * every file (re-embedding only chunks whose text changed). Change it whenever chunks would differ.
+   */
+  public static final String VERSION = "syntax-1";
+
+  /** Tokens to leave for the context line when sizing chunks for the model. */
+  public static final int CONTEXT_TOKENS = 48;
+
   /** A limit-cut window may end this fraction of its lines early to end at a boundary. */
   private static final int BOUNDARY_LOOKBACK_DIVISOR = 5;
 
@@ -45,8 +66,20 @@ public final class Chunker {
   private final TokenCounter counter;
   /** Tokens a line break adds, as the counter counts them. */
   private final int lineBreakTokens;
+  /** Null for a chunker of line windows only. */
+  private final SyntaxChunker syntax;
 
+  /** A chunker of line windows only. */
   public Chunker(int maxLines, int overlapLines, int maxTokens, TokenCounter counter) {
+    this(maxLines, overlapLines, maxTokens, counter, false);
+  }
+
+  /** A chunker that cuts files with a tree-sitter grammar on declaration boundaries, the rest into windows. */
+  public static Chunker syntaxAware(int maxLines, int overlapLines, int maxTokens, TokenCounter counter) {
+    return new Chunker(maxLines, overlapLines, maxTokens, counter, true);
+  }
+
+  private Chunker(int maxLines, int overlapLines, int maxTokens, TokenCounter counter, boolean syntaxAware) {
     if (maxLines < 1) {
       throw new IllegalArgumentException("maxLines (" + maxLines + ") must be positive");
     }
@@ -62,6 +95,9 @@ public final class Chunker {
     this.maxTokens = maxTokens;
     this.counter = Objects.requireNonNull(counter, "counter");
     this.lineBreakTokens = lineBreakTokens(counter);
+    // Neighbours are merged up to half as many lines again as a window holds: on RetrievalEval
+    // (java.net.http) merging up to 60 lines scored hybrid MRR@10 0.320 against 0.301 for 40 lines.
+    this.syntax = syntaxAware ? new SyntaxChunker(maxTokens, maxLines * 3 / 2) : null;
   }
 
   /** Measures a line break by what it adds to two counted lines, the second indented as code is. */
@@ -78,12 +114,49 @@ public final class Chunker {
     }
     int[] cost = count(lines);
     List<Chunk> chunks = new ArrayList<>();
-    int start = 0;
-    int previousEnd = 0;
-    while (start < lines.size()) {
-      int end = fill(lines, cost, start);
+    Optional<List<SyntaxChunker.Piece>> plan = syntaxPlan(path, language, text, lines, cost);
+    if (plan.isEmpty()) {
+      windows(path, language, lines, cost, 0, lines.size(), path, chunks);
+      return chunks;
+    }
+    for (SyntaxChunker.Piece piece : plan.get()) {
+      if (piece.whole()) {
+        add(path, language, piece.start(), piece.end() + 1,
+            String.join("\n", lines.subList(piece.start(), piece.end() + 1)), piece.context(), chunks);
+      } else {
+        windows(path, language, lines, cost, piece.start(), piece.end() + 1, piece.context(), chunks);
+      }
+    }
+    return chunks;
+  }
+
+  /** The syntax chunker's plan, or empty for windows; a failure inside tree-sitter is logged, not thrown. */
+  private Optional<List<SyntaxChunker.Piece>> syntaxPlan(String path, String language, String text,
+      List<String> lines, int[] cost) {
+    if (syntax == null || !TreeSitterGrammars.supports(language)) {
+      return Optional.empty();
+    }
+    long[] prefix = new long[cost.length + 1];
+    for (int i = 0; i < cost.length; i++) {
+      prefix[i + 1] = prefix[i] + cost[i];
+    }
+    try {
+      return syntax.plan(path, language, text, lines, prefix);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.log(Level.FINE, "cannot parse " + path + "; cut into line windows", e);
+      return Optional.empty();
+    }
+  }
+
+  /** Cuts lines {@code from..to-1} into windows, each with {@code context}. */
+  private void windows(String path, String language, List<String> lines, int[] cost, int from, int to,
+      String context, List<Chunk> chunks) {
+    int start = from;
+    int previousEnd = from;
+    while (start < to) {
+      int end = fill(cost, start, to);
       if (end == start) { // this line alone is over the limit
-        splitLine(path, language, start + 1, lines.get(start), cost[start], chunks);
+        splitLine(path, language, start + 1, lines.get(start), cost[start], context, chunks);
         start++;
         previousEnd = start;
         continue;
@@ -92,11 +165,11 @@ public final class Chunker {
         start = previousEnd;
         continue;
       }
-      if (end < lines.size()) {
+      if (end < to) {
         end = endAtBoundary(lines, start, end, previousEnd);
       }
-      add(path, language, start, end, String.join("\n", lines.subList(start, end)), chunks);
-      if (end == lines.size()) {
+      add(path, language, start, end, String.join("\n", lines.subList(start, end)), context, chunks);
+      if (end == to) {
         break;
       }
       int length = end - start;
@@ -104,14 +177,13 @@ public final class Chunker {
       previousEnd = end;
       start = end - overlap;
     }
-    return chunks;
   }
 
-  /** The end (exclusive) of the longest window from {@code start} within both limits. */
-  private int fill(List<String> lines, int[] cost, int start) {
+  /** The end (exclusive, at most {@code to}) of the longest window from {@code start} within both limits. */
+  private int fill(int[] cost, int start, int to) {
     int end = start;
     long tokens = 0;
-    while (end < lines.size() && end - start < maxLines && tokens + cost[end] <= maxTokens) {
+    while (end < to && end - start < maxLines && tokens + cost[end] <= maxTokens) {
       tokens += cost[end];
       end++;
     }
@@ -136,9 +208,10 @@ public final class Chunker {
   }
 
   /** Splits an over-long line into pieces that each fit, all numbered {@code lineNumber}. */
-  private void splitLine(String path, String language, int lineNumber, String line, int cost, List<Chunk> chunks) {
+  private void splitLine(String path, String language, int lineNumber, String line, int cost, String context,
+      List<Chunk> chunks) {
     for (String piece : fit(line, cost - lineBreakTokens)) {
-      add(path, language, lineNumber - 1, lineNumber, piece, chunks);
+      add(path, language, lineNumber - 1, lineNumber, piece, context, chunks);
     }
   }
 
@@ -200,9 +273,10 @@ public final class Chunker {
     return cost;
   }
 
-  private static void add(String path, String language, int start, int end, String text, List<Chunk> chunks) {
+  private static void add(String path, String language, int start, int end, String text, String context,
+      List<Chunk> chunks) {
     if (!text.isBlank()) {
-      chunks.add(new Chunk(path, language, start + 1, end, text));
+      chunks.add(new Chunk(path, language, start + 1, end, text, context));
     }
   }
 

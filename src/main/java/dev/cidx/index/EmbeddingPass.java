@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -49,7 +50,7 @@ final class EmbeddingPass {
     void commit() throws IOException, IndexException;
   }
 
-  /** One chunk to embed: its content hash, and its text, or a document of the reader that holds it. */
+  /** One chunk to embed: its content hash, and what the model reads, or a document of the reader that holds it. */
   private record Pending(long hash, int doc, String path, String text) {}
 
   /** Null when every pending chunk carries its text. */
@@ -135,7 +136,7 @@ final class EmbeddingPass {
     List<Pending> pending = new ArrayList<>(chunks.size());
     Map<String, Integer> perFile = new HashMap<>();
     for (Chunk c : chunks) {
-      pending.add(new Pending(c.contentHash(), -1, c.path(), c.text()));
+      pending.add(new Pending(c.contentHash(), -1, c.path(), c.embeddingText()));
       perFile.merge(c.path(), 1, Integer::sum);
     }
     counters.embeddingPlanned(pending.size(), perFile.size(), reused);
@@ -144,6 +145,12 @@ final class EmbeddingPass {
 
   int size() {
     return pending.size();
+  }
+
+  /** What the model reads of a stored chunk: its context line, then its text. */
+  private static String storedEmbeddingText(StoredFields stored, int doc) throws IOException {
+    Document d = stored.document(doc, Set.of(ChunkFields.CONTENT, ChunkFields.CONTEXT));
+    return Chunk.embeddingText(d.get(ChunkFields.CONTEXT), d.get(ChunkFields.CONTENT));
   }
 
   /** Returns false when cancelled; what was embedded is in the cache, and committed up to the last checkpoint. */
@@ -160,7 +167,7 @@ final class EmbeddingPass {
       List<Pending> batch = pending.subList(from, Math.min(pending.size(), from + batchSize));
       List<String> texts = new ArrayList<>(batch.size());
       for (Pending p : batch) {
-        texts.add(p.text() != null ? p.text() : stored.document(p.doc(), Set.of(ChunkFields.CONTENT)).get(ChunkFields.CONTENT));
+        texts.add(p.text() != null ? p.text() : storedEmbeddingText(stored, p.doc()));
       }
       List<float[]> vectors;
       try {

@@ -78,6 +78,11 @@ public final class Indexer {
   private static final String BASE_PREFIX = "vectors-";
   private static final String DELTA_PREFIX = "delta-";
   private static final String TMP_SUFFIX = ".tmp";
+  /**
+   * Commit user data naming the {@link Chunker#VERSION} that cut the index (absent before syntax-aware
+   * chunks). Kept beside {@link CommitInfo} rather than in it: only the indexer reads it.
+   */
+  static final String CHUNKER_VERSION = "chunker";
 
   private final RepoPaths repo;
   private final CidxConfig config;
@@ -137,6 +142,12 @@ public final class Indexer {
       if (previous.isEmpty() && !scope.isWholeRepository()) {
         scope = IndexScope.ALL; // nothing to update: index everything
       }
+      // Chunks cut by another chunker version: re-chunk every file; the embedding cache, keyed by what
+      // the model reads, re-embeds only chunks that came out different.
+      boolean rechunk = previous.isPresent() && !chunkerVersion(indexDir).equals(Chunker.VERSION);
+      if (rechunk && !scope.isWholeRepository()) {
+        scope = IndexScope.ALL;
+      }
       try (Directory dir = FSDirectory.open(indexDir);
           IndexWriter writer = openWriter(dir, clear)) {
         // Only the holder of the write lock may drop the cache: another run may be appending to it.
@@ -145,7 +156,7 @@ public final class Indexer {
         }
         try (EmbeddingCache cache = EmbeddingCache.open(repo.embeddingCacheFile(), identity.cacheKey(),
             identity.dimension())) {
-          return update(writer, cache, previous, scope, progress, cancelled, started);
+          return update(writer, cache, previous, scope, rechunk, progress, cancelled, started);
         } catch (Throwable t) {
           rollbackQuietly(writer, t);
           throw t;
@@ -193,7 +204,8 @@ public final class Indexer {
   }
 
   private IndexRun update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, IndexScope scope,
-      IndexProgress progress, BooleanSupplier cancelled, long started) throws IOException, IndexException {
+      boolean rechunk, IndexProgress progress, BooleanSupplier cancelled, long started)
+      throws IOException, IndexException {
     Map<String, FileState> indexed = scope.rebuild() ? Map.of() : indexedFiles(writer, scope);
     FileScanner scanner = new FileScanner(repo, config);
     List<SourceFile> files = scope.isWholeRepository() ? scanner.scan() : scanner.scan(scope.paths());
@@ -202,7 +214,7 @@ public final class Indexer {
     for (SourceFile f : files) {
       present.add(f.path());
       FileState state = indexed.get(f.path());
-      if (state == null || state.size() != f.size() || state.modifiedMillis() != f.modifiedMillis()) {
+      if (rechunk || state == null || state.size() != f.size() || state.modifiedMillis() != f.modifiedMillis()) {
         changed.add(f);
       }
     }
@@ -226,8 +238,9 @@ public final class Indexer {
     FullTextPass fullText = null;
     if (!changed.isEmpty()) {
       Embedder embedder = embedder();
-      Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
-          embedder.tokenCounter());
+      // Room for the model's two special tokens and the chunk's context line.
+      Chunker chunker = Chunker.syntaxAware(config.chunkLines(), config.chunkOverlapLines(),
+          model.maxTokens() - 2 - Chunker.CONTEXT_TOKENS, embedder.tokenCounter());
       fullText = new FullTextPass(writer, chunker, counters, known::has, schedule.textFirstChunks());
       if (!fullText.run(changed, progress, cancelled)) {
         writer.rollback();
@@ -348,7 +361,9 @@ public final class Indexer {
     }
     CommitInfo info = new CommitInfo(identity.provider(), identity.model(), identity.dimension(), vectorFiles.get().base(),
         vectorFiles.get().delta(), Instant.now(), files, chunks, embeddedChunks, Version.CIDX);
-    writer.setLiveCommitData(info.toUserData().entrySet());
+    Map<String, String> userData = new HashMap<>(info.toUserData());
+    userData.put(CHUNKER_VERSION, Chunker.VERSION);
+    writer.setLiveCommitData(userData.entrySet());
     writer.commit();
     // The commit is in place: from here on, a failure only leaves files the next commit removes or
     // rewrites, so it must not turn a successful run into a failed one.
@@ -591,6 +606,13 @@ public final class Indexer {
         return Optional.empty();
       }
       return Optional.of(CommitInfo.fromUserData(SegmentInfos.readLatestCommit(dir).getUserData()));
+    }
+  }
+
+  /** The chunker version the last commit records; "none" for an index cut before versions were recorded. */
+  private static String chunkerVersion(Path indexDir) throws IOException {
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      return SegmentInfos.readLatestCommit(dir).getUserData().getOrDefault(CHUNKER_VERSION, "none");
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The index of one repository: which files are indexed ({@link dev.cidx.index.FileScanner}, git-aware),
- * how their text is read ({@code FileText}) and cut into chunks ({@link dev.cidx.index.Chunker}), chunk
- * hashes, and the Lucene and HNSW storage of a committed index ({@link dev.cidx.index.IndexSnapshot}).
+ * how their text is read ({@code FileText}) and cut into chunks ({@link dev.cidx.index.Chunker}: on
+ * declaration boundaries by {@code SyntaxChunker} where a tree-sitter grammar parses the file, else
+ * line windows), chunk hashes, and the Lucene and HNSW storage of a committed index ({@link dev.cidx.index.IndexSnapshot}).
  *
  * <p>{@link dev.cidx.index.Indexer} is the one writer. A commit is a single Lucene commit whose user data
  * ({@link dev.cidx.index.CommitInfo}) names the vector files written just before it: an HNSW base and,
@@ -12,7 +13,8 @@
  * are cached by chunk content hash in an append-only file, which makes re-runs incremental and
  * interrupted runs resumable.
  *
- * <p>May import: {@code dev.cidx.config}, {@code dev.cidx.embed}, Lucene, hnswlib and JGit (only for
+ * <p>May import: {@code dev.cidx.config}, {@code dev.cidx.embed}, Lucene, hnswlib, tree-sitter
+ * ({@code org.treesitter}, only in {@code TreeSitterGrammars} and {@code SyntaxChunker}) and JGit (only for
  * {@code .gitignore} matching where git itself cannot list files), and {@code dev.cidx.protocol} for
  * the version recorded in commits. Scanning and chunking types are
  * immutable or guard their own caches and are safe to share between threads.

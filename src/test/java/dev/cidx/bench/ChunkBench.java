@@ -20,7 +20,8 @@ import java.util.Locale;
  * The full-text pass's own cost: reading and chunking every file of a repository with the model's
  * tokenizer, which decides how soon a big repository's full text is committed. Prints thread CPU time
  * (what a busy machine does not distort) and wall time, and a checksum of every chunk's content hash,
- * so two versions of the chunker can be shown to cut exactly the same chunks.
+ * so two versions of the chunker can be shown to cut exactly the same chunks. Alternates line windows
+ * and the syntax-aware chunker, so their difference is what parsing and planning cost.
  *
  * <pre>
  * ../shared/bench/corpus java.base /tmp/jb
@@ -36,9 +37,12 @@ public final class ChunkBench {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (OnnxEmbedder embedder = OnnxEmbedder.open(model)) {
       List<SourceFile> files = new FileScanner(repo, config).scan();
-      Chunker chunker = new Chunker(config.chunkLines(), config.chunkOverlapLines(), model.maxTokens() - 2,
+      int maxTokens = model.maxTokens() - 2 - Chunker.CONTEXT_TOKENS;
+      Chunker windows = new Chunker(config.chunkLines(), config.chunkOverlapLines(), maxTokens, embedder.tokenCounter());
+      Chunker syntax = Chunker.syntaxAware(config.chunkLines(), config.chunkOverlapLines(), maxTokens,
           embedder.tokenCounter());
-      for (int round = 1; round <= 2; round++) { // the first round warms up the JIT
+      for (int round = 1; round <= 4; round++) { // the first two rounds warm up the JIT
+        Chunker chunker = round % 2 == 1 ? windows : syntax;
         long cpu = threads.getCurrentThreadCpuTime();
         long wall = System.nanoTime();
         long chunks = 0;
@@ -52,8 +56,8 @@ public final class ChunkBench {
         }
         double cpuS = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
         double wallS = (System.nanoTime() - wall) / 1e9;
-        System.out.printf(Locale.ROOT, "round %d: %d files, %d chunks in %.1f s CPU (%.1f s wall): %.0f chunks/s CPU; "
-            + "checksum %016x%n", round, files.size(), chunks, cpuS, wallS, chunks / cpuS, checksum);
+        System.out.printf(Locale.ROOT, "round %d (%s): %d files, %d chunks in %.1f s CPU (%.1f s wall): %.0f chunks/s CPU; "
+            + "checksum %016x%n", round, chunker == syntax ? "syntax-aware" : "windows", files.size(), chunks, cpuS, wallS, chunks / cpuS, checksum);
       }
     }
   }

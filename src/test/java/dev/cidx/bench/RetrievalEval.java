@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * Retrieval quality on real code: strips the Javadoc from a copy of a JDK module, then asks for each
  * documented declaration with the first sentence of its comment. A hit is right when it is the file the
  * comment came from and its lines include the declaration. Reports MRR@10 and recall@10 per mode, and
- * semantic search with and without bge's query instruction.
+ * semantic search with and without bge's query instruction, and the mean line span of the hits returned.
  *
  * <pre>
  * ../shared/bench/corpus java.net.http /tmp/corpus-nethttp
@@ -67,23 +67,31 @@ public final class RetrievalEval {
       try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
         Searcher searcher = new Searcher(embedder, snapshot);
         Searcher plain = new Searcher(new WithoutInstruction(embedder), snapshot);
-        System.out.println("| mode | MRR@10 | recall@10 | queries |");
-        System.out.println("|---|---|---|---|");
-        report("full-text", searcher, SearchMode.FTS, cases);
-        report("semantic", searcher, SearchMode.SEMANTIC, cases);
-        report("semantic, no query instruction", plain, SearchMode.SEMANTIC, cases);
-        report("hybrid", searcher, SearchMode.HYBRID, cases);
-        report("hybrid, no query instruction", plain, SearchMode.HYBRID, cases);
+        System.out.println("| mode | MRR@10 | recall@10 | mean span (lines) | queries |");
+        System.out.println("|---|---|---|---|---|");
+        report("full-text (every word)", searcher, SearchMode.FTS, false, cases);
+        report("full-text, --any", searcher, SearchMode.FTS, true, cases);
+        report("semantic", searcher, SearchMode.SEMANTIC, false, cases);
+        report("semantic, no query instruction", plain, SearchMode.SEMANTIC, false, cases);
+        report("hybrid", searcher, SearchMode.HYBRID, false, cases);
+        report("hybrid, no query instruction", plain, SearchMode.HYBRID, false, cases);
       }
     }
   }
 
-  private static void report(String name, Searcher searcher, SearchMode mode, List<Case> cases) throws Exception {
+  private static void report(String name, Searcher searcher, SearchMode mode, boolean any, List<Case> cases)
+      throws Exception {
     double reciprocal = 0;
     int found = 0;
+    long spanLines = 0;
+    int hitCount = 0;
     for (Case c : cases) {
-      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).limit(10).snippetLines(0).build());
+      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).any(any).limit(10).snippetLines(0).build());
       List<Hit> hits = result.results();
+      for (Hit h : hits) {
+        spanLines += h.endLine() - h.startLine() + 1;
+        hitCount++;
+      }
       for (int i = 0; i < hits.size(); i++) {
         Hit h = hits.get(i);
         if (h.path().equals(c.path()) && h.startLine() <= c.line() && c.line() <= h.endLine()) {
@@ -93,8 +101,8 @@ public final class RetrievalEval {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %d |%n", name, reciprocal / cases.size(),
-        (double) found / cases.size(), cases.size());
+    System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.1f | %d |%n", name, reciprocal / cases.size(),
+        (double) found / cases.size(), hitCount == 0 ? 0.0 : (double) spanLines / hitCount, cases.size());
   }
 
   /** Copies every .java file without its Javadoc; returns one case per documented declaration. */
