@@ -36,32 +36,13 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     RepoPaths repo = root.repo();
     CidxConfig config = root.config(repo);
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("repository", repo.root().toString());
-    status.put("model", config.embeddingModel());
-    Map<String, Object> index = new LinkedHashMap<>();
-    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
-      CommitInfo c = snapshot.commit();
-      index.put("indexed", true);
-      index.put("files", c.files());
-      index.put("chunks", c.chunks());
-      index.put("embedded_chunks", c.embeddedChunks());
-      index.put("semantic_coverage", c.semanticCoverage());
-      index.put("model", c.model());
-      index.put("dimension", c.dimension());
-      index.put("last_indexed", c.indexedAt().toString());
-      index.put("size_bytes", snapshot.sizeOnDisk());
-    } catch (IndexMissingException e) {
-      index.put("indexed", false);
-    }
-    long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
-    index.put("embedding_cache_bytes", cacheBytes);
-    status.put("index", index);
     Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
+    Map<String, Object> status = report(repo, config, daemon);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> index = (Map<String, Object>) status.get("index");
+    long cacheBytes = (Long) index.get("embedding_cache_bytes");
     boolean enabled = config.daemon().enabled();
-    status.put("daemon", daemonSection(repo, daemon, enabled));
     OptionalLong foregroundWatch = ForegroundWatch.running(repo);
-    status.put("foreground_watch_pid", foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
     PrintStream out = root.context().out();
     if (json) {
       out.println(Json.write(status));
@@ -85,6 +66,40 @@ final class StatusCommand implements Callable<Integer> {
           + " (`cidx watch-stop` ends it)");
     }
     return Cli.FOUND;
+  }
+
+  /** What {@code --json} prints (and the MCP server's {@code index_status} returns); asks a running daemon. */
+  static Map<String, Object> report(RepoPaths repo, CidxConfig config) throws IOException {
+    return report(repo, config, DaemonControl.statusJson(repo));
+  }
+
+  private static Map<String, Object> report(RepoPaths repo, CidxConfig config, Optional<JsonNode> daemon)
+      throws IOException {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("repository", repo.root().toString());
+    status.put("model", config.embeddingModel());
+    Map<String, Object> index = new LinkedHashMap<>();
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      CommitInfo c = snapshot.commit();
+      index.put("indexed", true);
+      index.put("files", c.files());
+      index.put("chunks", c.chunks());
+      index.put("embedded_chunks", c.embeddedChunks());
+      index.put("semantic_coverage", c.semanticCoverage());
+      index.put("model", c.model());
+      index.put("dimension", c.dimension());
+      index.put("last_indexed", c.indexedAt().toString());
+      index.put("size_bytes", snapshot.sizeOnDisk());
+    } catch (IndexMissingException e) {
+      index.put("indexed", false);
+    }
+    long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
+    index.put("embedding_cache_bytes", cacheBytes);
+    status.put("index", index);
+    status.put("daemon", daemonSection(repo, daemon, config.daemon().enabled()));
+    OptionalLong foregroundWatch = ForegroundWatch.running(repo);
+    status.put("foreground_watch_pid", foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
+    return status;
   }
 
   /** The daemon's own status with {@code enabled} (from config.json) first, or what is known without one. */
