@@ -28,7 +28,7 @@ final class McpCommand implements Callable<Integer> {
   @ParentCommand
   RootCommand root;
 
-  @Option(names = "--print-config", paramLabel = "CLIENT",
+  @Option(names = "--print-config", paramLabel = "CLIENT", completionCandidates = ClientNames.class,
       description = "Print the snippet that registers cidx with claude, cursor or vscode, and exit.")
   String printConfig;
 
@@ -38,6 +38,7 @@ final class McpCommand implements Callable<Integer> {
     if (printConfig != null) {
       ClientConfigs.Client client = ClientConfigs.Client.byName(printConfig);
       String repository = root.path == null ? null : root.repo().root().toString();
+      ctx.err().println("cidx: " + ClientConfigs.where(client));
       ctx.out().print(ClientConfigs.snippet(client, cidxCommand(), repository));
       return Cli.FOUND;
     }
@@ -56,6 +57,15 @@ final class McpCommand implements Callable<Integer> {
     System.setOut(ctx.err());
     CidxMcpServer.serve(setup, System.in, protocol, ctx.err());
     return Cli.FOUND;
+  }
+
+  /** Values of {@code --print-config}, as typed. */
+  static final class ClientNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(ClientConfigs.Client.values())
+          .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).iterator();
+    }
   }
 
   /** bin/cidx by its absolute path (the launcher passes its home), else plain "cidx" from the PATH. */

@@ -45,14 +45,26 @@ public final class ClientConfigs {
         for (String a : args) {
           line.append(line.length() == 0 ? "" : " ").append(shellWord(a));
         }
-        return "# Claude Code: run in the repository (add --scope project to share it in .mcp.json)\n" + line + "\n";
+        return line + "\n";
       }
       case CURSOR:
-        return "// Cursor: .cursor/mcp.json in the repository (or ~/.cursor/mcp.json)\n"
-            + json(Map.of("mcpServers", Map.of("cidx", server(cidxCommand, repository, false)))) + "\n";
+        return json(Map.of("mcpServers", Map.of("cidx", server(cidxCommand, repository, false)))) + "\n";
       case VSCODE:
-        return "// VS Code: .vscode/mcp.json in the repository\n"
-            + json(Map.of("servers", Map.of("cidx", server(cidxCommand, repository, true)))) + "\n";
+        return json(Map.of("servers", Map.of("cidx", server(cidxCommand, repository, true)))) + "\n";
+      default:
+        throw new IllegalStateException("no snippet for " + client);
+    }
+  }
+
+  /** Where the snippet goes, one line for stderr, so that stdout is the snippet alone. */
+  public static String where(Client client) {
+    switch (client) {
+      case CLAUDE:
+        return "run this in the repository (add --scope project to share it through .mcp.json):";
+      case CURSOR:
+        return "put this in .cursor/mcp.json in the repository (or in ~/.cursor/mcp.json):";
+      case VSCODE:
+        return "put this in .vscode/mcp.json in the repository:";
       default:
         throw new IllegalStateException("no snippet for " + client);
     }
