@@ -65,7 +65,10 @@ public final class CidxMcpServer {
         .instructions(INSTRUCTIONS)
         .jsonMapper(json)
         .jsonSchemaValidator(new DefaultJsonSchemaValidator(JsonLines.MAPPER.copy()))
-        .validateToolInputs(true)
+        // Arguments are bound strictly into the very records their input schemas are generated from
+        // (ToolResults.arguments): unknown names, wrong types and bad enum values are refused there, with
+        // the record's own message. Validating the schema again first cost 4 ms of a 13 ms call (bench/mcp.sh).
+        .validateToolInputs(false)
         .capabilities(ServerCapabilities.builder().tools(false).build())
         .tools(List.of(
             tool(SearchCodeTool.definition(), (exchange, call) -> search.call(call)),

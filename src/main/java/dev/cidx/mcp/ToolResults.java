@@ -2,6 +2,7 @@ package dev.cidx.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.cidx.protocol.JsonLines;
@@ -15,9 +16,16 @@ import java.util.Map;
  * record strictly: an unknown or mistyped argument is an error naming it, not a silent default.
  */
 final class ToolResults {
-  /** The wire form of cidx's records, as the daemon and {@code --json} write them; strict for arguments. */
+  /**
+   * The wire form of cidx's records, as the daemon and {@code --json} write them; strict for arguments, as
+   * their schemas say: no unknown property ({@code additionalProperties: false}), no string for a number
+   * or number for a string, no fraction for an integer.
+   */
   static final ObjectMapper MAPPER = JsonLines.MAPPER.copy()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
   private ToolResults() {}
@@ -56,8 +64,16 @@ final class ToolResults {
     return DaemonFirstQueries.firstLine(message);
   }
 
-  /** Jackson's message without its location details ("at [Source: ...]"). */
+  /**
+   * The one line for arguments that do not bind: the record's or enum's own message when one of ours
+   * refused a value ("mode (x) must be one of ..."), else Jackson's, without its location details.
+   */
   private static String oneLine(IllegalArgumentException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException ours) {
+        return firstLine(ours.getMessage());
+      }
+    }
     Throwable cause = e.getCause() instanceof JsonProcessingException j ? j : e;
     String message = cause instanceof JsonProcessingException j ? j.getOriginalMessage() : cause.getMessage();
     return firstLine(message);

@@ -71,6 +71,12 @@ class SearchCodeToolTest {
     assertThat(text(call(Map.of("query", "x", "languages", List.of("klingon")))))
         .startsWith("cidx: unknown language 'klingon'");
     assertThat(call(Map.of("query", "x", "regex", true, "mode", "semantic")).isError()).isTrue();
+    assertThat(text(call(Map.of("query", "x", "limit", "5")))).startsWith("cidx: bad arguments: ");
+    assertThat(text(call(Map.of("query", "x", "limit", 2.5)))).startsWith("cidx: bad arguments: ");
+    assertThat(text(call(Map.of("query", "x", "bogus", 1)))).startsWith("cidx: bad arguments: ").contains("bogus");
+    assertThat(text(call(Map.of("query", "x", "mode", "psychic"))))
+        .isEqualTo("cidx: bad arguments: mode (psychic) must be one of semantic, fts, hybrid");
+    assertThat(text(call(Map.of("mode", "fts")))).startsWith("cidx: bad arguments: ").contains("'query'");
   }
 
   private CallToolResult call(Map<String, Object> args) {
