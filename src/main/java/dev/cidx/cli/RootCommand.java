@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
         InitCommand.class, IndexCommand.class, QueryCommand.class, StatusCommand.class, WatchCommand.class,
         WatchStopCommand.class, ConfigCommand.class,
         DaemonCommand.class, DaemonStartCommand.class, DaemonStopCommand.class, PingCommand.class,
-        ClearCacheCommand.class, CompletionCommand.class},
+        ClearCacheCommand.class, CompletionCommand.class, McpCommand.class},
     usageHelpAutoWidth = true,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:results found / success", "1:no results", "2:error or bad usage"})

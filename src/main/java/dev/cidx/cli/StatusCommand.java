@@ -38,6 +38,45 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     RepoPaths repo = root.repo();
     CidxConfig config = root.config(repo);
+    Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
+    Map<String, Object> status = report(repo, config, daemon);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> index = (Map<String, Object>) status.get("index");
+    long cacheBytes = (Long) index.get("embedding_cache_bytes");
+    boolean enabled = config.daemon().enabled();
+    OptionalLong foregroundWatch = ForegroundWatch.running(repo);
+    PrintStream out = root.context().out();
+    if (json) {
+      out.println(Json.write(status));
+      return Cli.FOUND;
+    }
+    out.println("repository:    " + TerminalText.line(repo.root().toString()));
+    if (!(Boolean) index.get("indexed")) {
+      out.println("index:         none yet (run `cidx index`)");
+      out.println("model:         " + TerminalText.line(modelLine(Embedders.identity(config))));
+    } else {
+      printIndex(out, index, config, cacheBytes);
+    }
+    DaemonStatusPrinter printer = new DaemonStatusPrinter(out);
+    if (daemon.isPresent()) {
+      printer.printRunning(daemon.get());
+    } else {
+      printer.printNotRunning(repo, enabled);
+    }
+    if (foregroundWatch.isPresent()) {
+      out.println("watch:         `cidx watch` in the foreground, pid " + foregroundWatch.getAsLong()
+          + " (`cidx watch-stop` ends it)");
+    }
+    return Cli.FOUND;
+  }
+
+  /** What {@code --json} prints (and the MCP server's {@code index_status} returns); asks a running daemon. */
+  static Map<String, Object> report(RepoPaths repo, CidxConfig config) throws IOException {
+    return report(repo, config, DaemonControl.statusJson(repo));
+  }
+
+  private static Map<String, Object> report(RepoPaths repo, CidxConfig config, Optional<JsonNode> daemon)
+      throws IOException {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("repository", repo.root().toString());
     EmbeddingIdentity configured = Embedders.identity(config);
@@ -62,34 +101,10 @@ final class StatusCommand implements Callable<Integer> {
     long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
     index.put("embedding_cache_bytes", cacheBytes);
     status.put("index", index);
-    Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
-    boolean enabled = config.daemon().enabled();
-    status.put("daemon", daemonSection(repo, daemon, enabled));
+    status.put("daemon", daemonSection(repo, daemon, config.daemon().enabled()));
     OptionalLong foregroundWatch = ForegroundWatch.running(repo);
     status.put("foreground_watch_pid", foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
-    PrintStream out = root.context().out();
-    if (json) {
-      out.println(Json.write(status));
-      return Cli.FOUND;
-    }
-    out.println("repository:    " + TerminalText.line(repo.root().toString()));
-    if (!(Boolean) index.get("indexed")) {
-      out.println("index:         none yet (run `cidx index`)");
-      out.println("model:         " + TerminalText.line(modelLine(configured)));
-    } else {
-      printIndex(out, index, config, cacheBytes);
-    }
-    DaemonStatusPrinter printer = new DaemonStatusPrinter(out);
-    if (daemon.isPresent()) {
-      printer.printRunning(daemon.get());
-    } else {
-      printer.printNotRunning(repo, enabled);
-    }
-    if (foregroundWatch.isPresent()) {
-      out.println("watch:         `cidx watch` in the foreground, pid " + foregroundWatch.getAsLong()
-          + " (`cidx watch-stop` ends it)");
-    }
-    return Cli.FOUND;
+    return status;
   }
 
   /** The daemon's own status with {@code enabled} (from config.json) first, or what is known without one. */

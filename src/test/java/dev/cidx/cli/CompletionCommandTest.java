@@ -71,5 +71,6 @@ class CompletionCommandTest {
     assertThat(complete("cidx", "query", "--language", "ja")).containsExactlyInAnyOrder("java", "javascript");
     assertThat(complete("cidx", "query", "--language", "go")).containsExactly("go");
     assertThat(complete("cidx", "query", "--exclude-language", "py")).containsExactly("python");
+    assertThat(complete("cidx", "mcp", "--print-config", "")).containsExactlyInAnyOrder("claude", "cursor", "vscode");
   }
 }
