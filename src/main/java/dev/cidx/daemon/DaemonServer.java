@@ -196,8 +196,9 @@ public final class DaemonServer {
 
   /** Stop, after state STOPPING was set: undoes start in an order chosen so no request meets a half-closed daemon. */
   private void stopNow() {
-    String reason = state.snapshot().stopReason();
+    String reason = "unknown";
     try {
+      reason = state.snapshot().stopReason();
       // 1. Stop accepting: close the listening channel (the socket file stays until step 6).
       closeQuietly(serverChannel);
       Thread accept = acceptThread;
@@ -232,17 +233,25 @@ public final class DaemonServer {
     } catch (RuntimeException | Error ex) {
       LOG.log(Level.SEVERE, "error while stopping; still removing the socket and releasing the lock", ex);
     } finally {
-      // 6. Remove the socket (only if it is still ours) and release the lock, in that order: once the
-      //    lock is free a new daemon may bind, and it must not find our socket in its way.
-      DaemonLock l = lock;
-      if (l != null) {
-        l.close();
+      try {
+        // 6. Remove the socket (only if it is still ours) and release the lock, in that order: once the
+        //    lock is free a new daemon may bind, and it must not find our socket in its way.
+        DaemonLock l = lock;
+        if (l != null) {
+          l.close();
+        }
+        // 7. Stopped. Logged first: once STOPPED, a shutdown hook waiting for it returns and the JVM halts.
+        if (l != null) {
+          LOG.info("daemon stopped: " + reason);
+        }
+        state.stopped();
+      } catch (Throwable t) {
+        // A daemon that cannot finish stopping must not stay up holding the lock, answering nothing:
+        // this happens when its jar was replaced under it (an upgrade or rebuild), and every class not
+        // yet loaded fails. Exiting releases the lock; the next daemon removes the stale socket.
+        LOG.log(Level.SEVERE, "cannot finish stopping; exiting now", t);
+        Runtime.getRuntime().halt(3);
       }
-      // 7. Stopped. Logged first: once STOPPED, a shutdown hook waiting for it returns and the JVM halts.
-      if (l != null) {
-        LOG.info("daemon stopped: " + reason);
-      }
-      state.stopped();
     }
   }
 
