@@ -132,6 +132,7 @@ final class Connection implements Runnable {
     } catch (IOException e) {
       LOG.fine("connection " + id + " ended: " + e);
     } catch (RuntimeException | Error e) {
+      MissingClasses.exitIfCause(e);
       LOG.log(Level.SEVERE, "connection " + id + " failed", e);
     } finally {
       close();

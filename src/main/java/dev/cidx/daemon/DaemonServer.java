@@ -83,6 +83,7 @@ public final class DaemonServer {
   private boolean started; // guarded by this
 
   private DaemonServer(Builder b) {
+    MissingClasses.load(); // now, while the jar is the one this daemon started from
     this.repo = b.repo;
     this.commandRunner = b.commandRunner;
     this.clock = b.clock;
@@ -231,6 +232,7 @@ public final class DaemonServer {
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error ex) {
+      MissingClasses.exitIfCause(ex);
       LOG.log(Level.SEVERE, "error while stopping; still removing the socket and releasing the lock", ex);
     } finally {
       try {

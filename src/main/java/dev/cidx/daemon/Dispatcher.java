@@ -140,6 +140,7 @@ final class Dispatcher {
       return new ErrorResolver.JsonError(ErrorCode.INVALID_PARAMS.code(),
           "invalid params for " + method + ": " + t.getMessage(), null);
     }
+    MissingClasses.exitIfCause(t);
     LOG.log(Level.SEVERE, method + " failed", t);
     return new ErrorResolver.JsonError(ErrorCode.INTERNAL_ERROR.code(),
         "internal error in " + method + ": " + t + " (stack trace in daemon.log)", null);
