@@ -12,6 +12,7 @@ import dev.cidx.protocol.Messages.IndexProgressParams;
 import dev.cidx.search.SearchException;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -61,6 +64,8 @@ import java.util.logging.Logger;
  */
 final class IndexJobs implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexJobs.class.getName());
+  /** How long a run waits, after its last commit, for queries to read it (see {@link #awaitInService}). */
+  private static final Duration REFRESH_WAIT = Duration.ofSeconds(30);
   private static final DateTimeFormatter HH_MM_SS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
 
   /**
@@ -291,8 +296,26 @@ final class IndexJobs implements AutoCloseable {
         borrowed[0].close();
       }
       if (!refreshes.isEmpty()) {
-        refreshes.get(refreshes.size() - 1).join(); // completes even when the refresh fails (it logs)
+        awaitInService(refreshes.get(refreshes.size() - 1));
       }
+    }
+  }
+
+  /**
+   * Waits until queries read the run's last commit. The refresh completes even when it fails (it logs),
+   * but the wait is bounded all the same: a run that cannot report its end hangs its client, and a
+   * refresh still going after this long is better left to finish on its own.
+   */
+  private static void awaitInService(CompletableFuture<Void> refresh) {
+    try {
+      refresh.get(REFRESH_WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      LOG.warning("the run's last commit is not in service after " + REFRESH_WAIT.toSeconds()
+          + " s; queries read it once its refresh ends");
+    } catch (ExecutionException e) {
+      LOG.log(Level.WARNING, "refresh after the run failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
