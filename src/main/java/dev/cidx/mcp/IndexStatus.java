@@ -10,6 +10,7 @@ import java.util.Map;
  */
 record IndexStatus(
     @JsonProperty("repository") String repository,
+    @JsonProperty("provider") String provider,
     @JsonProperty("model") String model,
     @JsonProperty("index") Map<String, Object> index,
     @JsonProperty("daemon") Map<String, Object> daemon,

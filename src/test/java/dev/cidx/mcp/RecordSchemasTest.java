@@ -45,7 +45,7 @@ class RecordSchemasTest {
 
   @Test
   void indexStatus_matchesItsSchema() {
-    assertMatches(new IndexStatus("/r", "m", Map.of("indexed", true), Map.of("running", false), 12L), IndexStatus.class);
+    assertMatches(new IndexStatus("/r", "local", "m", Map.of("indexed", true), Map.of("running", false), 12L), IndexStatus.class);
   }
 
   @Test
