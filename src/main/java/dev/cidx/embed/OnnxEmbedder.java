@@ -338,7 +338,8 @@ public final class OnnxEmbedder implements Embedder {
     }
   }
 
-  private static float[] normalize(float[] v) {
+  /** Scales {@code v} in place to unit length (a zero vector stays zero); shared with {@link RemoteEmbedder}. */
+  static float[] normalize(float[] v) {
     double sum = 0;
     for (float x : v) {
       sum += (double) x * x;

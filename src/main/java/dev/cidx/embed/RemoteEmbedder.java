@@ -262,7 +262,7 @@ public final class RemoteEmbedder implements Embedder {
         throw failure("the model answers with " + v.length + " dimensions but embedding.dimensions is "
             + identity.dimension() + ": set it to " + v.length + " and run `cidx index --clear`");
       }
-      vectors.set(i, normalize(v));
+      vectors.set(i, OnnxEmbedder.normalize(v));
     }
     return vectors;
   }
@@ -350,20 +350,6 @@ public final class RemoteEmbedder implements Embedder {
       }
       TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MS)));
     }
-  }
-
-  private static float[] normalize(float[] v) {
-    double sum = 0;
-    for (float x : v) {
-      sum += x * x;
-    }
-    if (sum > 0) {
-      float scale = (float) (1 / Math.sqrt(sum));
-      for (int i = 0; i < v.length; i++) {
-        v[i] *= scale;
-      }
-    }
-    return v;
   }
 
   @Override
