@@ -44,12 +44,14 @@ public final class CidxProcess {
   /** A command started and not yet awaited. */
   public static final class Running {
     private final Process process;
+    private final Path cwd;
     private final Path out;
     private final Path err;
     private final long startNanos = System.nanoTime();
 
-    private Running(Process process, Path out, Path err) {
+    private Running(Process process, Path cwd, Path out, Path err) {
       this.process = process;
+      this.cwd = cwd;
       this.out = out;
       this.err = err;
     }
@@ -85,9 +87,10 @@ public final class CidxProcess {
     public Result await() {
       try {
         if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          String diagnosis = HangReport.of(process.pid(), cwd);
           process.destroyForcibly();
           throw new AssertionError("cidx did not finish within " + TIMEOUT.toSeconds() + " s; stderr: "
-              + Files.readString(err, StandardCharsets.UTF_8));
+              + Files.readString(err, StandardCharsets.UTF_8) + "\n" + diagnosis);
         }
         double ms = (System.nanoTime() - startNanos) / 1e6;
         Result r = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
@@ -137,7 +140,7 @@ public final class CidxProcess {
           pb.environment().put(k, v);
         }
       });
-      return new Running(pb.start(), out, err);
+      return new Running(pb.start(), cwd, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start cidx: " + e.getMessage(), e);
     }
