@@ -7,6 +7,7 @@ import dev.cidx.config.CurrentUser;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.Indexer;
+import dev.cidx.index.LuceneClasses;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.StatusResult;
@@ -84,6 +85,7 @@ public final class DaemonServer {
 
   private DaemonServer(Builder b) {
     MissingClasses.load(); // now, while the jar is the one this daemon started from
+    LuceneClasses.initialize(); // before the indexer and the cache touch Lucene on two threads
     this.repo = b.repo;
     this.commandRunner = b.commandRunner;
     this.clock = b.clock;
