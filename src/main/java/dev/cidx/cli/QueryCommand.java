@@ -41,6 +41,10 @@ final class QueryCommand implements Callable<Integer> {
       "full-text half always works this way, because fusion needs partial matches."})
   boolean any;
 
+  @Option(names = "--per-file", paramLabel = "N", description = {"At most N results from one file (0: no limit;",
+      "default " + QueryRequest.DEFAULT_PER_FILE + ")."})
+  Integer perFile;
+
   @Option(names = {"-l", "--limit"}, paramLabel = "N", defaultValue = "10", description = "Results to show (default ${DEFAULT-VALUE}).")
   int limit;
 
@@ -129,6 +133,9 @@ final class QueryCommand implements Callable<Integer> {
         .regex(regex)
         .accuracy(accuracy)
         .any(any);
+    if (perFile != null) {
+      b.perFile(perFile);
+    }
     for (String l : languages) {
       Languages.resolve(l).forEach(b::language);
     }
