@@ -37,8 +37,9 @@ final class QueryCommand implements Callable<Integer> {
       "match, as its exact token or, for an identifier, all its parts in one chunk."})
   boolean fts;
 
-  @Option(names = "--any", description = {"Full-text: any word may match (ranked by how many and how rare). Hybrid's",
-      "full-text half always works this way, because fusion needs partial matches."})
+  @Option(names = "--any", description = {"Full-text: any word may match (ranked by how many and how rare; words like",
+      "'the' and 'of' are ignored outside quotes). Hybrid's full-text half always works this way, because",
+      "fusion needs partial matches."})
   boolean any;
 
   @Option(names = "--per-file", paramLabel = "N", description = {"At most N results from one file (0: no limit;",
