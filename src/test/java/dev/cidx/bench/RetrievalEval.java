@@ -47,6 +47,8 @@ import java.util.stream.Stream;
 public final class RetrievalEval {
   /** The files to strip and ask about: {@code -Deval.ext=.ts} for TypeScript, whose TSDoc has the same form. */
   private static final String EXTENSION = System.getProperty("eval.ext", ".java");
+  /** {@code -Deval.perFile=N} asks every query for at most N chunks per file, as {@code --per-file N}. */
+  private static final int PER_FILE = Integer.getInteger("eval.perFile", QueryRequest.DEFAULT_PER_FILE);
   private static final Pattern JAVADOC = Pattern.compile("/\\*\\*(.*?)\\*/", Pattern.DOTALL);
 
   record Case(String query, String path, int line) {}
@@ -99,7 +101,8 @@ public final class RetrievalEval {
     long spanLines = 0;
     int hitCount = 0;
     for (Case c : cases) {
-      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).any(any).limit(10).snippetLines(0).build());
+      QueryResult result = searcher.query(QueryRequest.builder(c.query()).mode(mode).any(any).limit(10).snippetLines(0)
+          .perFile(PER_FILE).build());
       List<Hit> hits = result.results();
       for (Hit h : hits) {
         spanLines += h.endLine() - h.startLine() + 1;
