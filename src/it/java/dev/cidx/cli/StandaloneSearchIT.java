@@ -207,6 +207,17 @@ class StandaloneSearchIT {
     Run language = cidx(repo, "query", "x", "--language", "klingon");
     assertThat(language.exit()).isEqualTo(2);
     assertThat(language.err().lines()).hasSize(1);
+
+    Run perFile = cidx(repo, "query", "x", "--per-file", "-1");
+    assertThat(perFile.exit()).isEqualTo(2);
+    assertThat(perFile.err().strip()).isEqualTo("cidx: per_file (-1) must not be negative (0 means no limit)");
+  }
+
+  @Test
+  void perFile_keepsAtMostThatManyResultsFromOneFile() throws IOException {
+    Run r = cidx(repo, "query", "retry the request", "--per-file", "1", "--limit", "20", "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.paths()).isNotEmpty().doesNotHaveDuplicates();
   }
 
   @Test

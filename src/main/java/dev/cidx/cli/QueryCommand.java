@@ -37,9 +37,14 @@ final class QueryCommand implements Callable<Integer> {
       "match, as its exact token or, for an identifier, all its parts in one chunk."})
   boolean fts;
 
-  @Option(names = "--any", description = {"Full-text: any word may match (ranked by how many and how rare). Hybrid's",
-      "full-text half always works this way, because fusion needs partial matches."})
+  @Option(names = "--any", description = {"Full-text: any word may match (ranked by how many and how rare; words like",
+      "'the' and 'of' are ignored outside quotes). Hybrid's full-text half always works this way, because",
+      "fusion needs partial matches."})
   boolean any;
+
+  @Option(names = "--per-file", paramLabel = "N", description = {"At most N results from one file (0: no limit;",
+      "default " + QueryRequest.DEFAULT_PER_FILE + ")."})
+  Integer perFile;
 
   @Option(names = {"-l", "--limit"}, paramLabel = "N", defaultValue = "10", description = "Results to show (default ${DEFAULT-VALUE}).")
   int limit;
@@ -129,6 +134,9 @@ final class QueryCommand implements Callable<Integer> {
         .regex(regex)
         .accuracy(accuracy)
         .any(any);
+    if (perFile != null) {
+      b.perFile(perFile);
+    }
     for (String l : languages) {
       Languages.resolve(l).forEach(b::language);
     }

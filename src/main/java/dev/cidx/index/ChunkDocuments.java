@@ -16,6 +16,11 @@ import org.apache.lucene.util.BytesRef;
 
 /** Builds the Lucene documents described in {@link ChunkFields}, and the writer settings they need. */
 public final class ChunkDocuments {
+  /**
+   * The fields chunk documents carry; recorded in each commit beside {@link Chunker#VERSION}, and a
+   * change re-chunks the index as a chunker change does (the embedding cache keeps it cheap).
+   */
+  public static final String FIELDS_VERSION = "fields-2";
 
   private ChunkDocuments() {}
 
@@ -32,6 +37,7 @@ public final class ChunkDocuments {
     if (!chunk.context().isEmpty()) {
       doc.add(new StoredField(ChunkFields.CONTEXT, chunk.context()));
     }
+    addFileName(doc, chunk.path());
     long hash = chunk.contentHash();
     doc.add(new StoredField(ChunkFields.HASH, hash));
     doc.add(new NumericDocValuesField(ChunkFields.HASH, hash));
@@ -65,6 +71,13 @@ public final class ChunkDocuments {
     PerFieldAnalyzerWrapper analyzer = new PerFieldAnalyzerWrapper(
         CodeAnalyzer.caseInsensitive(), Map.of(ChunkFields.CONTENT_CASE, CodeAnalyzer.caseSensitive()));
     return new IndexWriterConfig(analyzer).setSimilarity(new BM25Similarity());
+  }
+
+  /** {@link ChunkFields#FILE_NAME}: the last segment of {@code path} without its extension. */
+  private static void addFileName(Document doc, String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    doc.add(new TextField(ChunkFields.FILE_NAME, dot > 0 ? name.substring(0, dot) : name, Field.Store.NO));
   }
 
   private static void addExact(Document doc, String field, String value) {

@@ -5,7 +5,8 @@ package dev.cidx.index;
  * ({@link #KIND_FILE}); queries always say which kind they want.
  *
  * <p>Chunk documents: {@link #KIND}, {@link #PATH}, {@link #LANGUAGE}, {@link #START_LINE},
- * {@link #END_LINE}, {@link #CONTENT}, {@link #CONTEXT}, {@link #CONTENT_CASE}, {@link #HASH}, {@link #FILE_MTIME}.
+ * {@link #END_LINE}, {@link #CONTENT}, {@link #CONTEXT}, {@link #CONTENT_CASE}, {@link #FILE_NAME},
+ * {@link #HASH}, {@link #FILE_MTIME}.
  * File documents: {@link #KIND}, {@link #PATH}, {@link #LANGUAGE}, {@link #FILE_MTIME},
  * {@link #FILE_HASH}, {@link #FILE_SIZE}, {@link #CHUNK_COUNT}. {@link ChunkDocuments} builds both.
  */
@@ -28,6 +29,11 @@ public final class ChunkFields {
   public static final String CONTEXT = "context";
   /** The same text analyzed by {@link CodeAnalyzer#caseSensitive()}; not stored. */
   public static final String CONTENT_CASE = "content_case";
+  /**
+   * The file's name without its extension, analyzed like {@link #CONTENT}, not stored: a query naming
+   * {@code LocalCache} finds {@code LocalCache.java} even in chunks that never spell the name.
+   */
+  public static final String FILE_NAME = "file_name";
   /** {@link Chunk#contentHash()}: stored, numeric doc values and a point, to join with the vectors. */
   public static final String HASH = "hash";
   /** The file's modification time in epoch millis when indexed: stored and numeric doc values. */

@@ -83,6 +83,8 @@ public final class Indexer {
    * chunks). Kept beside {@link CommitInfo} rather than in it: only the indexer reads it.
    */
   static final String CHUNKER_VERSION = "chunker";
+  /** Commit user data naming the {@link ChunkDocuments#FIELDS_VERSION} of the documents. */
+  static final String FIELDS_VERSION = "fields";
 
   private final RepoPaths repo;
   private final CidxConfig config;
@@ -144,7 +146,8 @@ public final class Indexer {
       }
       // Chunks cut by another chunker version: re-chunk every file; the embedding cache, keyed by what
       // the model reads, re-embeds only chunks that came out different.
-      boolean rechunk = previous.isPresent() && !chunkerVersion(indexDir).equals(Chunker.VERSION);
+      // The same when the documents' fields changed.
+      boolean rechunk = previous.isPresent() && !isCurrentLayout(indexDir);
       if (rechunk && !scope.isWholeRepository()) {
         scope = IndexScope.ALL;
       }
@@ -363,6 +366,7 @@ public final class Indexer {
         vectorFiles.get().delta(), Instant.now(), files, chunks, embeddedChunks, Version.CIDX);
     Map<String, String> userData = new HashMap<>(info.toUserData());
     userData.put(CHUNKER_VERSION, Chunker.VERSION);
+    userData.put(FIELDS_VERSION, ChunkDocuments.FIELDS_VERSION);
     writer.setLiveCommitData(userData.entrySet());
     writer.commit();
     // The commit is in place: from here on, a failure only leaves files the next commit removes or
@@ -609,10 +613,15 @@ public final class Indexer {
     }
   }
 
-  /** The chunker version the last commit records; "none" for an index cut before versions were recorded. */
-  private static String chunkerVersion(Path indexDir) throws IOException {
+  /**
+   * Whether the last commit was cut by this {@link Chunker#VERSION} into documents with these
+   * {@link ChunkDocuments#FIELDS_VERSION}; an index from before either was recorded is not.
+   */
+  private static boolean isCurrentLayout(Path indexDir) throws IOException {
     try (Directory dir = FSDirectory.open(indexDir)) {
-      return SegmentInfos.readLatestCommit(dir).getUserData().getOrDefault(CHUNKER_VERSION, "none");
+      Map<String, String> data = SegmentInfos.readLatestCommit(dir).getUserData();
+      return Chunker.VERSION.equals(data.get(CHUNKER_VERSION))
+          && ChunkDocuments.FIELDS_VERSION.equals(data.get(FIELDS_VERSION));
     }
   }
 

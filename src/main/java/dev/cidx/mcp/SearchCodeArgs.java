@@ -3,6 +3,7 @@ package dev.cidx.mcp;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.cidx.protocol.Accuracy;
+import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.SearchMode;
 import java.util.List;
 
@@ -49,6 +50,10 @@ record SearchCodeArgs(
     @JsonProperty("any")
     @JsonPropertyDescription("Full-text: any word may match instead of every word.")
     Boolean any,
+    @JsonProperty("per_file")
+    @JsonPropertyDescription("At most this many results from one file (0: no limit; default "
+        + QueryRequest.DEFAULT_PER_FILE + ").")
+    Integer perFile,
     @JsonProperty("accuracy")
     @JsonPropertyDescription("Semantic: fast, balanced (default) or high.")
     Accuracy accuracy,

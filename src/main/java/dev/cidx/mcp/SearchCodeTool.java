@@ -195,6 +195,9 @@ final class SearchCodeTool {
         .editDistance(a.editDistance() == null ? 0 : a.editDistance())
         .regex(regex)
         .any(Boolean.TRUE.equals(a.any()));
+    if (a.perFile() != null) {
+      b.perFile(a.perFile());
+    }
     if (a.accuracy() != null) {
       b.accuracy(a.accuracy());
     }

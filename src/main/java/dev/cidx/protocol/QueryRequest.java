@@ -14,6 +14,9 @@ import java.util.Objects;
  * <p>{@code any}: a full-text query ({@code mode} fts) requires every word unless {@code any} is set, as
  * grep and code hosts do; the full-text half of a hybrid query always matches any word, because fusion
  * needs the partial matches.
+ *
+ * <p>{@code per_file}: at most this many chunks of one file among the results, 0 for no limit, so that
+ * one file's many near-identical chunks do not crowd out every other file.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueryRequest(
@@ -30,11 +33,14 @@ public record QueryRequest(
     @JsonProperty("edit_distance") Integer editDistance,
     @JsonProperty("regex") Boolean regex,
     @JsonProperty("accuracy") Accuracy accuracy,
-    @JsonProperty("any") Boolean any) {
+    @JsonProperty("any") Boolean any,
+    @JsonProperty("per_file") Integer perFile) {
 
   public static final int DEFAULT_LIMIT = 10;
   public static final int DEFAULT_SNIPPET_LINES = 5;
   public static final int MAX_LIMIT = 1000;
+  /** At most this many results from one file unless a request says otherwise; 0 would mean no limit. */
+  public static final int DEFAULT_PER_FILE = 0;
 
   public QueryRequest {
     if (query == null || query.isBlank()) {
@@ -52,11 +58,15 @@ public record QueryRequest(
     regex = regex != null && regex;
     accuracy = accuracy == null ? Accuracy.BALANCED : accuracy;
     any = any != null && any;
+    perFile = perFile == null ? DEFAULT_PER_FILE : perFile;
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit (" + limit + ") must be between 1 and " + MAX_LIMIT);
     }
     if (snippetLines < 0) {
       throw new IllegalArgumentException("snippet_lines (" + snippetLines + ") must not be negative");
+    }
+    if (perFile < 0) {
+      throw new IllegalArgumentException("per_file (" + perFile + ") must not be negative (0 means no limit)");
     }
     if (editDistance < 0 || editDistance > 3) {
       throw new IllegalArgumentException("edit_distance (" + editDistance + ") must be between 0 and 3");
@@ -98,6 +108,7 @@ public record QueryRequest(
     b.regex = regex;
     b.accuracy = accuracy;
     b.any = any;
+    b.perFile = perFile;
     return b;
   }
 
@@ -117,6 +128,7 @@ public record QueryRequest(
     private boolean regex;
     private Accuracy accuracy = Accuracy.BALANCED;
     private boolean any;
+    private int perFile = DEFAULT_PER_FILE;
 
     private Builder(String query) {
       this.query = Objects.requireNonNull(query, "query");
@@ -136,10 +148,11 @@ public record QueryRequest(
     public Builder regex(boolean on) { this.regex = on; return this; }
     public Builder accuracy(Accuracy a) { this.accuracy = Objects.requireNonNull(a, "accuracy"); return this; }
     public Builder any(boolean on) { this.any = on; return this; }
+    public Builder perFile(int n) { this.perFile = n; return this; }
 
     public QueryRequest build() {
       return new QueryRequest(query, mode, limit, languages, excludeLanguages, pathFilters, excludePaths,
-          minScore, snippetLines, caseSensitive, editDistance, regex, accuracy, any);
+          minScore, snippetLines, caseSensitive, editDistance, regex, accuracy, any, perFile);
     }
   }
 }

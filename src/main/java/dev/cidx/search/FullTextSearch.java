@@ -52,7 +52,10 @@ import org.apache.lucene.util.automaton.TooComplexToDeterminizeException;
  *   <li>each part alone, boosted by {@value #PART_BOOST}: a related identifier that shares some parts
  *       earns partial credit but never outranks the exact one.
  * </ul>
- * With {@code edit_distance} the words and parts match fuzzily (phrases stay exact); with
+ * Each word and part also scores, optionally, when the chunk's file name contains it
+ * ({@value #FILE_NAME_BOOST}× its boost), in either mode: a chunk of {@code LocalCache.java} ranks above
+ * a chunk elsewhere that merely uses {@code LocalCache}. The any-word form drops English function words
+ * ({@link #STOP_WORDS}). With {@code edit_distance} the words and parts match fuzzily (phrases stay exact); with
  * {@code case_sensitive} the case-sensitive field is searched; with {@code regex} each
  * whitespace-separated piece is a regular expression (Lucene syntax, without its optional operators)
  * that must match a whole token or part, e.g. {@code parse.*Line} matches {@code parseHeaderLine};
@@ -64,6 +67,24 @@ public final class FullTextSearch {
   static final float WORD_BOOST = 2f;
   static final float PARTS_PHRASE_BOOST = 1f;
   static final float PART_BOOST = 0.5f;
+  /**
+   * A word or part of the query found in a chunk's file name ({@link ChunkFields#FILE_NAME}) scores this
+   * much on top of its own boost: naming a type names its file. Measured (BENCHMARKS.md, issue 10): 1
+   * beats 2 on both benchmarks; the directories and the context line as fields of their own did not help.
+   */
+  static final float FILE_NAME_BOOST = 1f;
+  /**
+   * English function words, dropped from any-word queries (not from phrases, and not when nothing else
+   * is left): questions are sentences, and in code these words are rare enough (comments aside) for BM25
+   * to weigh a chunk that happens to say "the" above one that has the query's real words.
+   */
+  static final Set<String> STOP_WORDS = Set.of("a", "an", "and", "are", "as", "at", "be", "but", "by", "for",
+      "if", "in", "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then",
+      "there", "these", "they", "this", "to", "was", "will", "with", "which", "when", "whether", "from", "its",
+      "has", "have", "been", "can", "may", "should", "would", "could", "than", "so", "do", "does", "we", "our",
+      "you", "your", "how", "what", "where", "who", "why", "i", "me", "my");
+  /** Longer queries get no file-name clauses: a pasted page of text would run out of Lucene clauses. */
+  static final int MAX_NAME_WORDS = 64;
   /** How many similar terms one fuzzy word may expand to: Lucene's default, which keeps queries fast. */
   static final int FUZZY_EXPANSIONS = 50;
 
@@ -159,7 +180,14 @@ public final class FullTextSearch {
     Occur word = everyWord(request) ? Occur.MUST : Occur.SHOULD;
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     int clauses = 0;
-    for (Segment segment : Segment.parse(request.query())) {
+    List<Segment> segments = Segment.parse(request.query());
+    if (word == Occur.SHOULD) {
+      List<Segment> meaningful = segments.stream().filter(seg -> seg.phrase() || !isStopWord(seg.text())).toList();
+      segments = meaningful.isEmpty() ? segments : meaningful;
+    }
+    // The file name is indexed in lowercase only.
+    boolean names = !request.caseSensitive() && segments.size() <= MAX_NAME_WORDS;
+    for (Segment segment : segments) {
       List<Token> tokens = analyze(request.caseSensitive() ? CASED : LOWERCASE, segment.text());
       if (tokens.isEmpty()) {
         continue;
@@ -173,12 +201,18 @@ public final class FullTextSearch {
         for (List<Token> group : words(tokens)) {
           query.add(wordOrAllParts(field, group, edits), Occur.MUST);
           clauses++;
+          for (Token token : names ? group : List.<Token>of()) {
+            addFileNameClause(query, token);
+          }
         }
       } else {
         for (Token token : tokens) {
           float boost = token.part() ? PART_BOOST : WORD_BOOST;
           query.add(new BoostQuery(term(field, token.text(), edits), boost), Occur.SHOULD);
           clauses++;
+          if (names) {
+            addFileNameClause(query, token);
+          }
         }
       }
       if (tokens.get(tokens.size() - 1).position() > tokens.get(0).position()) {
@@ -191,6 +225,21 @@ public final class FullTextSearch {
           + "' has nothing to search for: full-text search matches words of letters, digits, _ and $");
     }
     return query.build();
+  }
+
+  /** Whether {@code word}, without punctuation ("the," or "(of"), is one of the {@link #STOP_WORDS}. */
+  static boolean isStopWord(String word) {
+    return STOP_WORDS.contains(word.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}_$]", ""));
+  }
+
+  /**
+   * An optional clause for {@code token} in the file name, weighted like the token itself. Always exact:
+   * a fuzzy word would lift every file whose name is near it ({@code parse} and {@code Parser.java})
+   * above the chunks that really contain the word.
+   */
+  private static void addFileNameClause(BooleanQuery.Builder query, Token token) {
+    float boost = (token.part() ? PART_BOOST : WORD_BOOST) * FILE_NAME_BOOST;
+    query.add(new BoostQuery(new TermQuery(new Term(ChunkFields.FILE_NAME, token.text())), boost), Occur.SHOULD);
   }
 
   /** The tokens grouped by word: each word followed by its parts, if it has any. */

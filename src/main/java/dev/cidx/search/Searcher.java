@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -65,14 +67,17 @@ public final class Searcher implements QueryService {
     checkModel();
     ChunkFilter chunkFilter = ChunkFilter.of(request);
     Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
+    // A per-file limit skips candidates, so the searches reach further to still fill the limit.
+    int candidates = request.perFile() > 0 ? fusionWindow(request.limit()) : request.limit();
     List<Ranked> ranked = switch (request.mode()) {
-      case FTS -> Ranked.fromFullText(fullText(request, filter, request.limit(), deadline));
-      case SEMANTIC -> Ranked.fromSemantic(semantic.search(request, filter, request.limit()));
+      case FTS -> Ranked.fromFullText(fullText(request, filter, candidates, deadline));
+      case SEMANTIC -> Ranked.fromSemantic(semantic.search(request, filter, candidates));
       case HYBRID -> hybrid(request, filter, fusionWindow(request.limit()), deadline);
     };
     deadline.check();
     Predicate<String> matcher = FullTextSearch.matcher(request);
     List<Hit> hits = new ArrayList<>(request.limit());
+    Map<String, Integer> perFile = new HashMap<>();
     for (Ranked r : ranked) {
       deadline.check();
       if (hits.size() == request.limit()) {
@@ -81,7 +86,12 @@ public final class Searcher implements QueryService {
       if (request.minScore() != null && r.score() < request.minScore()) {
         continue;
       }
-      hits.add(toHit(r, request, matcher, deadline));
+      Document d = document(r.doc());
+      if (request.perFile() > 0
+          && perFile.merge(d.get(ChunkFields.PATH), 1, Integer::sum) > request.perFile()) {
+        continue;
+      }
+      hits.add(toHit(r, d, request, matcher, deadline));
     }
     List<String> warnings = new ArrayList<>(request.pathFilters().isEmpty() ? List.of()
         : PathFilterWarnings.of(request.pathFilters(), snapshot.paths()));
@@ -150,24 +160,32 @@ public final class Searcher implements QueryService {
     return Math.max(50, limit * 4);
   }
 
-  private Hit toHit(Ranked r, QueryRequest request, Predicate<String> matcher, QueryDeadline deadline)
-      throws SearchException {
+  private Document document(int doc) throws SearchException {
     try {
-      Document d = snapshot.document(r.doc());
-      String path = d.get(ChunkFields.PATH);
-      String content = d.get(ChunkFields.CONTENT);
-      int start = d.getField(ChunkFields.START_LINE).numericValue().intValue();
-      int end = d.getField(ChunkFields.END_LINE).numericValue().intValue();
-      long indexedMtime = d.getField(ChunkFields.FILE_MTIME).numericValue().longValue();
-      List<String> terms = FullTextSearch.matchedTerms(content, matcher, deadline);
-      Snippets.Snippet snippet = Snippets.extract(content, start, terms, request.snippetLines());
-      return new Hit(path, start, end, r.score(), d.get(ChunkFields.LANGUAGE), snippet.text(), snippet.startLine(),
-          r.semanticRank(), r.ftsRank(), terms, isStale(path, indexedMtime));
+      return snapshot.document(doc);
     } catch (IOException e) {
-      throw new SearchException(SearchException.Reason.DAMAGED_INDEX,
-          "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
+      throw damaged(e);
     }
   }
+
+  private static SearchException damaged(IOException e) {
+    return new SearchException(SearchException.Reason.DAMAGED_INDEX,
+        "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
+  }
+
+  private Hit toHit(Ranked r, Document d, QueryRequest request, Predicate<String> matcher, QueryDeadline deadline)
+      throws SearchException {
+    String path = d.get(ChunkFields.PATH);
+    String content = d.get(ChunkFields.CONTENT);
+    int start = d.getField(ChunkFields.START_LINE).numericValue().intValue();
+    int end = d.getField(ChunkFields.END_LINE).numericValue().intValue();
+    long indexedMtime = d.getField(ChunkFields.FILE_MTIME).numericValue().longValue();
+    List<String> terms = FullTextSearch.matchedTerms(content, matcher, deadline);
+    Snippets.Snippet snippet = Snippets.extract(content, start, terms, request.snippetLines());
+    return new Hit(path, start, end, r.score(), d.get(ChunkFields.LANGUAGE), snippet.text(), snippet.startLine(),
+        r.semanticRank(), r.ftsRank(), terms, isStale(path, indexedMtime));
+  }
+
 
   /** A file changed (or vanished) after it was indexed: its lines may no longer match. */
   private boolean isStale(String path, long indexedMtime) {

@@ -86,4 +86,37 @@ class ChunkerUpgradeTest {
     }
     assertThat(index(repo).filesIndexed()).as("a second run finds nothing to do").isZero();
   }
+
+  @Test
+  void anIndexWithOlderFields_isRechunkedWhole_withoutEmbeddingAnything() throws Exception {
+    RepoPaths repo = TestRepo.create(root);
+    for (Map.Entry<String, String> f : IndexerTest.FILES.entrySet()) {
+      Path file = root.resolve(f.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, f.getValue());
+    }
+    index(repo);
+    // What the last version left: the same chunks, in documents without the name fields.
+    try (Directory dir = FSDirectory.open(repo.indexDir());
+        IndexWriter writer = new IndexWriter(dir,
+            ChunkDocuments.writerConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+      writer.deleteDocuments(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)));
+      Map<String, String> data = new HashMap<>(SegmentInfos.readLatestCommit(dir).getUserData());
+      data.remove(Indexer.FIELDS_VERSION);
+      writer.setLiveCommitData(data.entrySet());
+      writer.commit();
+    }
+
+    IndexRun upgrade = index(repo);
+
+    assertThat(upgrade.filesIndexed()).isEqualTo(IndexerTest.FILES.size());
+    assertThat(upgrade.chunksEmbedded()).isZero();
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo);
+        Directory dir = FSDirectory.open(repo.indexDir())) {
+      assertThat(snapshot.searcher().count(new TermQuery(new Term(ChunkFields.FILE_NAME, "mailer"))))
+          .as("the chunks of Mailer.java, found by their file name").isPositive();
+      assertThat(SegmentInfos.readLatestCommit(dir).getUserData())
+          .containsEntry(Indexer.FIELDS_VERSION, ChunkDocuments.FIELDS_VERSION);
+    }
+  }
 }

@@ -26,8 +26,17 @@ class QueryRequestTest {
   void toBuilder_copiesEveryOption() {
     QueryRequest r = QueryRequest.builder("x").mode(SearchMode.FTS).limit(3).language("java").excludeLanguage("go")
         .pathFilter("src/**").excludePath("**/test/**").minScore(0.5).snippetLines(0).caseSensitive(true)
-        .editDistance(2).accuracy(Accuracy.HIGH).build();
+        .editDistance(2).accuracy(Accuracy.HIGH).perFile(2).build();
     assertThat(r.toBuilder().build()).isEqualTo(r);
+  }
+
+  @Test
+  void perFile_travelsOnTheWireAsPerFile() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    QueryRequest r = QueryRequest.builder("x").perFile(3).build();
+    assertThat(json.readTree(json.writeValueAsString(r)).get("per_file").asInt()).isEqualTo(3);
+    assertThat(json.readValue(json.writeValueAsString(r), QueryRequest.class)).isEqualTo(r);
+    assertThat(QueryRequest.builder("x").build().perFile()).isZero();
   }
 
   @Test

@@ -258,6 +258,28 @@ class FullTextSearchTest {
         .hasMessageEndingWith("' has too many words: the limit is 1024 terms");
   }
 
+  @Test
+  void aQueryNamingAFile_ranksThatFileFirst_aboveChunksThatOnlyUseTheName() throws Exception {
+    reopen(List.of(
+        chunk("src/Users.java", "java", "LocalCache c = new LocalCache(); LocalCache d = LocalCache.copy(c);"),
+        chunk("src/cache/LocalCache.java", "java", "V get(K key) { LocalCache.hits++; return map.get(key); }"),
+        chunk("src/Other.java", "java", "int size() { return 0; }")));
+    assertThat(paths(fts("LocalCache"))).containsExactly("src/cache/LocalCache.java", "src/Users.java");
+    assertThat(paths(fts("local cache").any(true))).startsWith("src/cache/LocalCache.java");
+  }
+
+  @Test
+  void anyWord_ignoresEnglishFunctionWords_unlessTheyAreAllThereIs() throws Exception {
+    reopen(List.of(
+        chunk("README.md", "markdown", "This is the place where the story of the code is told"),
+        chunk("src/Cache.java", "java", "class Cache { void evict(Entry entry) {} }")));
+    assertThat(paths(fts("evict the entry of the cache").any(true))).containsExactly("src/Cache.java");
+    assertThat(paths(QueryRequest.builder("evict the entry of the cache").mode(SearchMode.HYBRID).build(), null, 20))
+        .containsExactly("src/Cache.java");
+    assertThat(paths(fts("the of").any(true))).containsExactly("README.md");
+    assertThat(paths(fts("\"the story\"").any(true))).as("a phrase keeps its words").containsExactly("README.md");
+  }
+
   private void reopen(List<Chunk> chunks) throws IOException {
     close();
     directory = new ByteBuffersDirectory();
