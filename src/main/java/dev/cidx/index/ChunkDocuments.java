@@ -47,6 +47,11 @@ public final class ChunkDocuments {
   }
 
   /** The document describing one indexed file, written after its chunks. */
+  /** The path of a document {@link #chunk} or {@link #file} built. */
+  public static String pathOf(Document document) {
+    return document.get(ChunkFields.PATH);
+  }
+
   public static Document file(SourceFile file, String fileHash, int chunkCount) {
     if (chunkCount < 0) {
       throw new IllegalArgumentException("chunkCount (" + chunkCount + ") must not be negative");

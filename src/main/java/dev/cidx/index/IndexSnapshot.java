@@ -51,6 +51,9 @@ import org.apache.lucene.util.IOUtils;
  */
 public final class IndexSnapshot implements AutoCloseable {
   private static final int[] NO_DOCS = new int[0];
+  /** The stored fields {@link #chunk} reads: not the context line, which only the model reads. */
+  private static final Set<String> HIT_FIELDS = Set.of(ChunkFields.PATH, ChunkFields.LANGUAGE, ChunkFields.START_LINE,
+      ChunkFields.END_LINE, ChunkFields.CONTENT, ChunkFields.FILE_MTIME);
 
   private final Path root;
   private final SharedDirectory directory;
@@ -336,9 +339,13 @@ public final class IndexSnapshot implements AutoCloseable {
     return segments[i].hashes[doc - leaves.get(i).docBase];
   }
 
-  /** The stored fields of a chunk document. */
-  public Document document(int doc) throws IOException {
-    return searcher.storedFields().document(doc);
+  /** What a hit shows of chunk document {@code doc}. */
+  public StoredChunk chunk(int doc) throws IOException {
+    Document d = searcher.storedFields().document(doc, HIT_FIELDS);
+    return new StoredChunk(d.get(ChunkFields.PATH), d.get(ChunkFields.LANGUAGE),
+        d.getField(ChunkFields.START_LINE).numericValue().intValue(),
+        d.getField(ChunkFields.END_LINE).numericValue().intValue(), d.get(ChunkFields.CONTENT),
+        d.getField(ChunkFields.FILE_MTIME).numericValue().longValue());
   }
 
   public int chunkCount() {

@@ -13,6 +13,10 @@
  * are cached by chunk content hash in an append-only file, which makes re-runs incremental and
  * interrupted runs resumable.
  *
+ * <p>The Lucene schema (field names, chunk and file documents) stays in this package: {@code search} asks
+ * {@link dev.cidx.index.ChunkQueries} for the queries it filters and matches with, and reads a hit's
+ * stored chunk as a {@link dev.cidx.index.StoredChunk}.
+ *
  * <p>May import: {@code dev.cidx.config}, {@code dev.cidx.embed}, Lucene, hnswlib, tree-sitter
  * ({@code org.treesitter}, only in {@code TreeSitterGrammars} and {@code SyntaxChunker}) and JGit (only for
  * {@code .gitignore} matching where git itself cannot list files), and {@code dev.cidx.protocol} for

@@ -1,23 +1,16 @@
 package dev.cidx.search;
 
-import dev.cidx.index.ChunkFields;
+import dev.cidx.index.ChunkQueries;
 import dev.cidx.protocol.QueryRequest;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import org.apache.lucene.index.IndexReader;
-import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The language and path restrictions of one query, in the two forms the searches need: a Lucene
@@ -92,16 +85,16 @@ public final class ChunkFilter {
 
   /**
    * This filter as a query to use as a FILTER clause; {@code allPaths} are the indexed paths (see
-   * {@link #indexedPaths}), needed only when there are path globs. A {@link MatchAllDocsQuery} when
+   * {@link ChunkQueries#indexedPaths}), needed only when there are path globs. A {@link MatchAllDocsQuery} when
    * {@link #isEmpty()}.
    */
   public Query toQuery(Collection<String> allPaths) {
     BooleanQuery.Builder query = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER);
     if (!languages.isEmpty()) {
-      query.add(termsQuery(ChunkFields.LANGUAGE, languages), Occur.FILTER);
+      query.add(ChunkQueries.languageIn(languages), Occur.FILTER);
     }
     if (!excludedLanguages.isEmpty()) {
-      query.add(termsQuery(ChunkFields.LANGUAGE, excludedLanguages), Occur.MUST_NOT);
+      query.add(ChunkQueries.languageIn(excludedLanguages), Occur.MUST_NOT);
     }
     if (!paths.isEmpty() || !excludedPaths.isEmpty()) {
       List<String> accepted = new ArrayList<>();
@@ -111,33 +104,9 @@ public final class ChunkFilter {
         }
       }
       query.add(accepted.isEmpty() ? new MatchNoDocsQuery("no indexed path matches the path filters")
-          : termsQuery(ChunkFields.PATH, accepted), Occur.FILTER);
+          : ChunkQueries.pathIn(accepted), Occur.FILTER);
     }
     return query.build();
-  }
-
-  /**
-   * Every path in the index, read from the term dictionary (cheap: no documents are loaded). Paths of
-   * deleted documents may linger until a merge; they match nothing, so that is harmless.
-   */
-  public static List<String> indexedPaths(IndexReader reader) throws IOException {
-    List<String> paths = new ArrayList<>();
-    Terms terms = MultiTerms.getTerms(reader, ChunkFields.PATH);
-    if (terms != null) {
-      TermsEnum it = terms.iterator();
-      for (BytesRef term = it.next(); term != null; term = it.next()) {
-        paths.add(term.utf8ToString());
-      }
-    }
-    return paths;
-  }
-
-  private static Query termsQuery(String field, Collection<String> values) {
-    List<BytesRef> terms = new ArrayList<>(values.size());
-    for (String value : values) {
-      terms.add(new BytesRef(value));
-    }
-    return new TermInSetQuery(field, terms);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.cidx.search;
 
-import dev.cidx.index.ChunkFields;
+import dev.cidx.index.ChunkQueries;
 import dev.cidx.index.CodeAnalyzer;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.SearchMode;
@@ -68,7 +68,7 @@ public final class FullTextSearch {
   static final float PARTS_PHRASE_BOOST = 1f;
   static final float PART_BOOST = 0.5f;
   /**
-   * A word or part of the query found in a chunk's file name ({@link ChunkFields#FILE_NAME}) scores this
+   * A word or part of the query found in a chunk's file name ({@link ChunkQueries#fileNameHas}) scores this
    * much on top of its own boost: naming a type names its file. Measured (BENCHMARKS.md, issue 10): 1
    * beats 2 on both benchmarks; the directories and the context line as fields of their own did not help.
    */
@@ -133,7 +133,7 @@ public final class FullTextSearch {
   private static Query restrict(Query text, Query filter) {
     BooleanQuery.Builder query = new BooleanQuery.Builder()
         .add(text, Occur.MUST)
-        .add(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)), Occur.FILTER);
+        .add(ChunkQueries.chunks(), Occur.FILTER);
     if (filter != null) {
       query.add(filter, Occur.FILTER);
     }
@@ -239,7 +239,7 @@ public final class FullTextSearch {
    */
   private static void addFileNameClause(BooleanQuery.Builder query, Token token) {
     float boost = (token.part() ? PART_BOOST : WORD_BOOST) * FILE_NAME_BOOST;
-    query.add(new BoostQuery(new TermQuery(new Term(ChunkFields.FILE_NAME, token.text())), boost), Occur.SHOULD);
+    query.add(new BoostQuery(ChunkQueries.fileNameHas(token.text()), boost), Occur.SHOULD);
   }
 
   /** The tokens grouped by word: each word followed by its parts, if it has any. */
@@ -326,7 +326,7 @@ public final class FullTextSearch {
   }
 
   private static String field(QueryRequest request) {
-    return request.caseSensitive() ? ChunkFields.CONTENT_CASE : ChunkFields.CONTENT;
+    return ChunkQueries.contentField(request.caseSensitive());
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
 import dev.cidx.embed.EmbeddingIdentity;
-import dev.cidx.index.ChunkFields;
 import dev.cidx.index.CommitInfo;
 import dev.cidx.index.IndexSnapshot;
+import dev.cidx.index.StoredChunk;
 import dev.cidx.protocol.Hit;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.QueryResult;
@@ -22,7 +22,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.search.Query;
 
 /**
@@ -86,9 +85,8 @@ public final class Searcher implements QueryService {
       if (request.minScore() != null && r.score() < request.minScore()) {
         continue;
       }
-      Document d = document(r.doc());
-      if (request.perFile() > 0
-          && perFile.merge(d.get(ChunkFields.PATH), 1, Integer::sum) > request.perFile()) {
+      StoredChunk d = chunk(r.doc());
+      if (request.perFile() > 0 && perFile.merge(d.path(), 1, Integer::sum) > request.perFile()) {
         continue;
       }
       hits.add(toHit(r, d, request, matcher, deadline));
@@ -160,9 +158,9 @@ public final class Searcher implements QueryService {
     return Math.max(50, limit * 4);
   }
 
-  private Document document(int doc) throws SearchException {
+  private StoredChunk chunk(int doc) throws SearchException {
     try {
-      return snapshot.document(doc);
+      return snapshot.chunk(doc);
     } catch (IOException e) {
       throw damaged(e);
     }
@@ -173,17 +171,12 @@ public final class Searcher implements QueryService {
         "the index is damaged (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
   }
 
-  private Hit toHit(Ranked r, Document d, QueryRequest request, Predicate<String> matcher, QueryDeadline deadline)
+  private Hit toHit(Ranked r, StoredChunk c, QueryRequest request, Predicate<String> matcher, QueryDeadline deadline)
       throws SearchException {
-    String path = d.get(ChunkFields.PATH);
-    String content = d.get(ChunkFields.CONTENT);
-    int start = d.getField(ChunkFields.START_LINE).numericValue().intValue();
-    int end = d.getField(ChunkFields.END_LINE).numericValue().intValue();
-    long indexedMtime = d.getField(ChunkFields.FILE_MTIME).numericValue().longValue();
-    List<String> terms = FullTextSearch.matchedTerms(content, matcher, deadline);
-    Snippets.Snippet snippet = Snippets.extract(content, start, terms, request.snippetLines());
-    return new Hit(path, start, end, r.score(), d.get(ChunkFields.LANGUAGE), snippet.text(), snippet.startLine(),
-        r.semanticRank(), r.ftsRank(), terms, isStale(path, indexedMtime));
+    List<String> terms = FullTextSearch.matchedTerms(c.content(), matcher, deadline);
+    Snippets.Snippet snippet = Snippets.extract(c.content(), c.startLine(), terms, request.snippetLines());
+    return new Hit(c.path(), c.startLine(), c.endLine(), r.score(), c.language(), snippet.text(), snippet.startLine(),
+        r.semanticRank(), r.ftsRank(), terms, isStale(c.path(), c.indexedMtime()));
   }
 
 

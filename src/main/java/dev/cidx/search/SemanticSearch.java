@@ -2,7 +2,7 @@ package dev.cidx.search;
 
 import dev.cidx.embed.Embedder;
 import dev.cidx.embed.EmbeddingException;
-import dev.cidx.index.ChunkFields;
+import dev.cidx.index.ChunkQueries;
 import dev.cidx.index.DeltaVectors;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.index.VectorStore;
@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.FixedBitSet;
 
 /**
@@ -149,7 +147,7 @@ final class SemanticSearch {
       return Optional.empty();
     }
     Query chunks = new BooleanQuery.Builder()
-        .add(new TermQuery(new Term(ChunkFields.KIND, ChunkFields.KIND_CHUNK)), BooleanClause.Occur.FILTER)
+        .add(ChunkQueries.chunks(), BooleanClause.Occur.FILTER)
         .add(q, BooleanClause.Occur.FILTER)
         .build();
     try {

@@ -80,7 +80,7 @@ class IndexSnapshotTest {
       // The old snapshot is still whole after its successor closed: they share only what neither closes alone.
       assertThat(old.paths()).contains("docs/notes.md");
       assertThat(IndexerTest.hashesOf(old, "src/Mailer.java")).isNotEmpty();
-      assertThat(old.document(0)).isNotNull();
+      assertThat(old.chunk(0).path()).isNotEmpty();
     }
   }
 
@@ -92,8 +92,7 @@ class IndexSnapshotTest {
       StringBuilder paths = new StringBuilder();
       for (int doc : s.docsWithHash(hash)) {
         assertThat(s.hashOf(doc)).isEqualTo(hash);
-        paths.append(s.document(doc).get(ChunkFields.PATH)).append(':')
-            .append(s.document(doc).get(ChunkFields.START_LINE)).append(' ');
+        paths.append(s.chunk(doc).path()).append(':').append(s.chunk(doc).startLine()).append(' ');
       }
       out.put(hash, paths.toString());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cidx.index.Chunk;
 import dev.cidx.index.ChunkDocuments;
-import dev.cidx.index.ChunkFields;
+import dev.cidx.index.ChunkQueries;
 import dev.cidx.protocol.QueryRequest;
 import dev.cidx.protocol.SearchMode;
 import java.io.IOException;
@@ -71,14 +71,14 @@ class FullTextSearchTest {
   private List<String> paths(QueryRequest request, Query filter, int n) throws Exception {
     List<String> paths = new ArrayList<>();
     for (ScoredDoc hit : FullTextSearch.search(searcher, request, filter, n)) {
-      paths.add(searcher.storedFields().document(hit.doc()).get(ChunkFields.PATH));
+      paths.add(ChunkDocuments.pathOf(searcher.storedFields().document(hit.doc())));
     }
     return paths;
   }
 
   private List<String> filtered(QueryRequest.Builder request) throws Exception {
     QueryRequest built = request.build();
-    Query filter = ChunkFilter.of(built).toQuery(ChunkFilter.indexedPaths(reader));
+    Query filter = ChunkFilter.of(built).toQuery(ChunkQueries.indexedPaths(reader));
     return paths(built, filter, 20);
   }
 
@@ -235,7 +235,7 @@ class FullTextSearchTest {
     }
     reopen(chunks);
     QueryRequest request = fts("token").language("python").build();
-    Query filter = ChunkFilter.of(request).toQuery(ChunkFilter.indexedPaths(reader));
+    Query filter = ChunkFilter.of(request).toQuery(ChunkQueries.indexedPaths(reader));
     assertThat(paths(request, filter, 5)).hasSize(5).allMatch(path -> path.startsWith("py/"));
   }
 
