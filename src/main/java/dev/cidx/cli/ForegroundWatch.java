@@ -7,7 +7,6 @@ import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
 import dev.cidx.index.FileScanner;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.IndexScope;
 import dev.cidx.index.Indexer;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -84,7 +83,7 @@ final class ForegroundWatch {
         return new Indexer(repo, config, () -> embedder).run(scope, progress, cancelled);
       }, new UpdateQueue.Listener() {
         @Override
-        public void updated(IndexScope scope, IndexRun run) {
+        public void updated(IndexScope scope, IndexResult run) {
           if (!caughtUp[0]) {
             caughtUp[0] = true;
             firstRun.close();
@@ -133,7 +132,7 @@ final class ForegroundWatch {
     }
   }
 
-  private void report(IndexScope scope, IndexRun run) {
+  private void report(IndexScope scope, IndexResult run) {
     if (run.cancelled()) {
       return; // stopping
     }
@@ -147,7 +146,7 @@ final class ForegroundWatch {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("at", java.time.Instant.now().toString());
       line.put("paths", scope.isWholeRepository() ? null : scope.paths());
-      line.putAll(Json.MAPPER.convertValue(run.toResult(IndexResult.VIA_STANDALONE), Map.class));
+      line.putAll(Json.MAPPER.convertValue(run.withVia(IndexResult.VIA_STANDALONE), Map.class));
       ctx.out().println(Json.writeLine(line));
     } else {
       ctx.out().printf(Locale.ROOT, "%s updated %s: %d files indexed, %d deleted, %d chunks embedded, %d reused (%.1f s)%n",

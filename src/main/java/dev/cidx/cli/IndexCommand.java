@@ -6,7 +6,6 @@ import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
 import dev.cidx.index.IndexException;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.Indexer;
 import dev.cidx.protocol.Messages.IndexCancelResult;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -105,7 +104,7 @@ final class IndexCommand implements Callable<Integer> {
       }
     };
     try (LazyEmbedder embedder = Embedders.lazy(config)) {
-      IndexRun run = whileInterruptible(onInterrupt,
+      IndexResult run = whileInterruptible(onInterrupt,
           () -> new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get));
       printer.close();
       if (run.cancelled() && !json) {
@@ -116,7 +115,7 @@ final class IndexCommand implements Callable<Integer> {
             run.chunksEmbedded());
         return Cli.ERROR;
       }
-      return print(ctx, run.toResult(IndexResult.VIA_STANDALONE));
+      return print(ctx, run.withVia(IndexResult.VIA_STANDALONE));
     } finally {
       finished.countDown();
     }
