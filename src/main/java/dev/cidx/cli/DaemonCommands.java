@@ -2,11 +2,10 @@ package dev.cidx.cli;
 
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.RepoStatus;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -38,13 +37,8 @@ final class DaemonCommands {
   }
 
   /** What {@code --json} prints when no daemon answers. */
-  static Map<String, Object> notRunning(RepoPaths repo) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("running", false);
-    json.put("pid", null);
-    json.put("socket_path", repo.socketPath().toString());
-    json.put("repo_root", repo.root().toString());
-    return json;
+  static RepoStatus.NoDaemon notRunning(RepoPaths repo) {
+    return new RepoStatus.NoDaemon(repo.socketPath().toString(), repo.root().toString());
   }
 
   /** True when a socket file is there although no daemon answers (the next daemon removes it). */

@@ -10,7 +10,9 @@ import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.config.UnsafePathException;
 import dev.cidx.index.IndexProgress;
+import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.IndexParams;
+import dev.cidx.protocol.Messages.IndexProgressParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Methods;
 import java.io.PrintStream;
@@ -47,7 +49,7 @@ final class DaemonIndexing {
     record Failed(int exitCode) implements Outcome {}
 
     /** Left the run to the daemon once full text was committed; {@code progress} is where it stood. */
-    record Backgrounded(Map<?, ?> progress) implements Outcome {}
+    record Backgrounded(IndexProgressParams progress) implements Outcome {}
   }
 
   private final RepoPaths repo;
@@ -62,7 +64,7 @@ final class DaemonIndexing {
   private volatile boolean follower;
   private boolean background;
   /** The progress at which a background client left, once it has. */
-  private volatile Map<?, ?> leftAt;
+  private volatile IndexProgressParams leftAt;
 
   DaemonIndexing(RepoPaths repo, DaemonSettings settings, PrintStream err) {
     this.repo = repo;
@@ -104,7 +106,10 @@ final class DaemonIndexing {
       }
       IndexResult result = c.index(new IndexParams(clear, background), (method, params) -> {
         if (Methods.PROGRESS.equals(method) && params instanceof Map<?, ?> map) {
-          onProgress(map, progress);
+          IndexProgressParams p = read(map);
+          if (p != null) {
+            onProgress(p, progress);
+          }
         }
       });
       return Optional.of(new Outcome.Done(result));
@@ -160,10 +165,11 @@ final class DaemonIndexing {
       try (DaemonClient c = DaemonClient.connect(repo.socketPath())) {
         client = c;
         JsonNode indexing = c.call(Methods.STATUS, null, Duration.ofSeconds(10)).path("indexing");
-        if (!indexing.isObject()) {
+        IndexProgressParams p = indexing.isObject() ? read(indexing) : null;
+        if (p == null) {
           return;
         }
-        showProgress(indexing, progress);
+        showProgress(p, progress);
       } catch (DaemonUnavailableException | DaemonRpcException e) {
         return; // gone, or stopping: the next attempt starts a daemon of this version
       } finally {
@@ -178,16 +184,30 @@ final class DaemonIndexing {
     }
   }
 
-  private static void showProgress(JsonNode p, IndexProgress progress) {
-    IndexProgress.Phase phase;
-    try {
-      phase = IndexProgress.Phase.valueOf(p.path("phase").asText().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return; // a phase this version does not know
+  private static void showProgress(IndexProgressParams p, IndexProgress progress) {
+    IndexProgress.Phase phase = phase(p);
+    if (phase != null) {
+      progress.update(new IndexProgress.Snapshot(phase, p.filesScanned(), p.filesToIndex(), p.filesDone(),
+          p.chunksToEmbed(), p.chunksEmbedded(), p.elapsedSeconds()));
     }
-    progress.update(new IndexProgress.Snapshot(phase, p.path("files_scanned").asInt(), p.path("files_to_index").asInt(),
-        p.path("files_done").asInt(), p.path("chunks_to_embed").asInt(), p.path("chunks_embedded").asInt(),
-        p.path("elapsed_seconds").asDouble()));
+  }
+
+  /** A run's progress as the daemon sent it; null when it cannot be read as one (a newer daemon's). */
+  private static IndexProgressParams read(Object json) {
+    try {
+      return JsonLines.convert(json, IndexProgressParams.class);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Null for a phase this version does not know. */
+  private static IndexProgress.Phase phase(IndexProgressParams p) {
+    try {
+      return IndexProgress.Phase.valueOf(String.valueOf(p.phase()).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Ctrl+C: drop the connection, which tells the daemon to stop the run if this client started it. */
@@ -214,13 +234,13 @@ final class DaemonIndexing {
   static final String FOLLOWER_LEFT = "stopped following: the run goes on in the daemon (`cidx status` shows it, "
       + "`cidx index --cancel` stops it)";
 
-  private void onProgress(Map<?, ?> p, IndexProgress progress) {
-    if (!progressSeen && Boolean.TRUE.equals(p.get("joined"))) {
+  private void onProgress(IndexProgressParams p, IndexProgress progress) {
+    if (!progressSeen && Boolean.TRUE.equals(p.joined())) {
       follower = true;
-      err.println("cidx: indexing is already running since " + localTime(p.get("started_at")) + "; following it");
+      err.println("cidx: indexing is already running since " + localTime(p.startedAt()) + "; following it");
     }
     progressSeen = true;
-    if (background && leftAt == null && Boolean.TRUE.equals(p.get("text_committed"))) {
+    if (background && leftAt == null && p.textCommitted()) {
       leftAt = p; // full text is searchable: leave the embedding to the daemon
       DaemonClient c = client;
       if (c != null) {
@@ -228,19 +248,12 @@ final class DaemonIndexing {
       }
       return;
     }
-    IndexProgress.Phase phase;
-    try {
-      phase = IndexProgress.Phase.valueOf(String.valueOf(p.get("phase")).toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
+    IndexProgress.Phase phase = phase(p);
+    if (phase == null) {
       return; // a phase of a newer daemon
     }
-    progress.update(new IndexProgress.Snapshot(phase, integer(p, "files_scanned"), integer(p, "files_to_index"),
-        integer(p, "files_done"), integer(p, "chunks_to_embed"), integer(p, "chunks_embedded"),
-        p.get("elapsed_seconds") instanceof Number n ? n.doubleValue() : 0, Boolean.TRUE.equals(p.get("text_committed"))));
-  }
-
-  private static int integer(Map<?, ?> map, String key) {
-    return map.get(key) instanceof Number n ? n.intValue() : 0;
+    progress.update(new IndexProgress.Snapshot(phase, p.filesScanned(), p.filesToIndex(), p.filesDone(),
+        p.chunksToEmbed(), p.chunksEmbedded(), p.elapsedSeconds(), p.textCommitted()));
   }
 
   static String localTime(Object isoInstant) {

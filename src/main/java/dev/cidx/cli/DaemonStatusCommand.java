@@ -1,8 +1,8 @@
 package dev.cidx.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.Messages.StatusResult;
 import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -25,7 +25,7 @@ final class DaemonStatusCommand implements Callable<Integer> {
   public Integer call() {
     RootCommand root = DaemonCommands.root(spec);
     RepoPaths repo = root.repo();
-    Optional<JsonNode> status = DaemonControl.statusJson(repo);
+    Optional<StatusResult> status = DaemonControl.status(repo);
     PrintStream out = root.context().out();
     if (json) {
       out.println(status.map(Json::write).orElseGet(() -> Json.write(DaemonCommands.notRunning(repo))));

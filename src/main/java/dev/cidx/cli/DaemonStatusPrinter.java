@@ -1,15 +1,19 @@
 package dev.cidx.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.IndexProgress;
+import dev.cidx.protocol.Messages.CacheStatus;
+import dev.cidx.protocol.Messages.IndexProgressParams;
+import dev.cidx.protocol.Messages.IndexResult;
+import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.Messages.WatchStatus;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
  * The daemon's status for people, as {@code cidx daemon status} and the daemon section of
- * {@code cidx status} print it. Reads the status as JSON (the {@code status} method's result), so a field
- * a newer daemon adds costs nothing here and a missing one prints as "-".
+ * {@code cidx status} print it. Reads the {@code status} method's result record, so a field renamed there
+ * does not compile here; a field a newer daemon adds costs nothing, and a missing one prints as "-".
  */
 final class DaemonStatusPrinter {
   private final PrintStream out;
@@ -18,43 +22,38 @@ final class DaemonStatusPrinter {
     this.out = out;
   }
 
-  void printRunning(JsonNode s) {
-    out.printf(Locale.ROOT, "daemon:        running, pid %d (cidx %s, protocol %d), %s%n", s.path("pid").asLong(),
-        TerminalText.line(s.path("version").asText("?")), s.path("protocol_version").asInt(),
-        TerminalText.line(s.path("state").asText("?")));
-    out.println("socket:        " + TerminalText.line(s.path("socket_path").asText("-")));
-    out.println("uptime:        " + duration(s.path("uptime_seconds").asDouble()) + " (since "
-        + s.path("started_at").asText("-") + ")");
-    out.println("last access:   " + s.path("last_access").asText("-") + " (idle " + duration(s.path("idle_seconds").asDouble())
-        + "; after " + number(s.path("ttl_minutes").asDouble()) + " idle min: "
-        + (s.path("auto_shutdown_on_idle").asBoolean() ? "drop cache and shut down" : "drop cache") + ")");
-    JsonNode cache = s.path("cache");
-    if (cache.path("loaded").asBoolean()) {
+  void printRunning(StatusResult s) {
+    out.printf(Locale.ROOT, "daemon:        running, pid %d (cidx %s, protocol %d), %s%n", s.pid(),
+        text(s.version(), "?"), s.protocolVersion(), text(s.state(), "?"));
+    out.println("socket:        " + text(s.socketPath(), "-"));
+    out.println("uptime:        " + duration(s.uptimeSeconds()) + " (since " + text(s.startedAt(), "-") + ")");
+    out.println("last access:   " + text(s.lastAccess(), "-") + " (idle " + duration(s.idleSeconds())
+        + "; after " + number(s.ttlMinutes()) + " idle min: "
+        + (s.autoShutdownOnIdle() ? "drop cache and shut down" : "drop cache") + ")");
+    CacheStatus cache = s.cache() == null ? new CacheStatus(false, null, null, null, null, null, null, 0, 0, 0) : s.cache();
+    if (cache.loaded()) {
       out.printf(Locale.ROOT, "cache:         loaded: model %s, %s chunks in %s files, index %s (loaded in %.0f ms at %s)%n",
-          TerminalText.line(cache.path("model").asText("-")), cache.path("chunks").asText("?"), cache.path("files").asText("?"),
-          TerminalText.line(cache.path("index_commit").asText("-")), cache.path("load_ms").asDouble(), cache.path("loaded_at").asText("-"));
+          text(cache.model(), "-"), orElse(cache.chunks(), "?"), orElse(cache.files(), "?"), text(cache.indexCommit(), "-"),
+          cache.loadMs() == null ? 0 : cache.loadMs(), text(cache.loadedAt(), "-"));
     } else {
       out.println("cache:         empty (the next query loads the model and index)");
     }
     out.printf(Locale.ROOT, "               %d index load%s, %d model load%s, %d eviction%s%n",
-        cache.path("index_loads").asLong(), plural(cache.path("index_loads").asLong()),
-        cache.path("model_loads").asLong(), plural(cache.path("model_loads").asLong()),
-        cache.path("evictions").asLong(), plural(cache.path("evictions").asLong()));
-    JsonNode indexing = s.path("indexing");
-    if (indexing.isObject()) {
-      out.println(indexing(indexing));
+        cache.indexLoads(), plural(cache.indexLoads()), cache.modelLoads(), plural(cache.modelLoads()),
+        cache.evictions(), plural(cache.evictions()));
+    if (s.indexing() != null) {
+      out.println(indexing(s.indexing()));
     }
-    String watch = watch(s.path("watch"));
+    String watch = watch(s.watch());
     if (watch != null) {
       out.println(watch);
     }
     out.printf(Locale.ROOT, "queries:       %d served, %d errors, latency p50 %s, p99 %s%n",
-        s.path("queries_served").asLong(), s.path("errors").asLong(), millis(s.path("query_p50_ms")),
-        millis(s.path("query_p99_ms")));
+        s.queriesServed(), s.errors(), millis(s.queryP50Ms()), millis(s.queryP99Ms()));
     out.printf(Locale.ROOT, "memory:        %.1f MiB heap used of %.1f MiB committed%n",
-        s.path("heap_used_mb").asDouble(), s.path("heap_committed_mb").asDouble());
-    if (s.hasNonNull("last_expiry_reason")) {
-      out.println("last expiry:   " + TerminalText.line(s.path("last_expiry_reason").asText()));
+        s.heapUsedMb(), s.heapCommittedMb());
+    if (s.lastExpiryReason() != null) {
+      out.println("last expiry:   " + TerminalText.line(s.lastExpiryReason()));
     }
   }
 
@@ -62,50 +61,46 @@ final class DaemonStatusPrinter {
    * "indexing:      since 09:41:07 (embedding, 12 s), 3/22 files, 120/400 chunks embedded, 10.0 chunks/s,
    * ETA 28s; full-text search covers every file".
    */
-  static String indexing(JsonNode i) {
-    IndexProgress.Snapshot p = new IndexProgress.Snapshot(IndexProgress.Phase.EMBEDDING, 0,
-        i.path("files_to_index").asInt(), i.path("files_done").asInt(), i.path("chunks_to_embed").asInt(),
-        i.path("chunks_embedded").asInt(), i.path("elapsed_seconds").asDouble(), i.path("text_committed").asBoolean());
+  static String indexing(IndexProgressParams i) {
+    IndexProgress.Snapshot p = new IndexProgress.Snapshot(IndexProgress.Phase.EMBEDDING, 0, i.filesToIndex(),
+        i.filesDone(), i.chunksToEmbed(), i.chunksEmbedded(), i.elapsedSeconds(), i.textCommitted());
     return String.format(Locale.ROOT,
         "indexing:      since %s (%s%s, %s), %d/%d files, %d/%d chunks embedded, %.1f chunks/s, ETA %s%s",
-        DaemonIndexing.localTime(i.path("started_at").asText()), i.path("phase").asText("?"),
-        i.path("clear").asBoolean() ? ", --clear" : "", duration(p.elapsedSeconds()), p.filesDone(),
-        p.filesToIndex(), p.chunksEmbedded(), p.chunksToEmbed(), p.chunksPerSecond(), IndexProgressPrinter.eta(p),
-        p.textCommitted() ? "; full-text search covers every file" : "");
+        DaemonIndexing.localTime(i.startedAt()), text(i.phase(), "?"), i.clear() ? ", --clear" : "",
+        duration(p.elapsedSeconds()), p.filesDone(), p.filesToIndex(), p.chunksEmbedded(), p.chunksToEmbed(),
+        p.chunksPerSecond(), IndexProgressPrinter.eta(p), p.textCommitted() ? "; full-text search covers every file" : "");
   }
 
   /**
    * "watch:         on since 09:41:07 (debounce 2 s, 31 directories); 4 updates, last at 09:52:10: 1 file
    * indexed, 0 deleted, 3 chunks embedded (0.2 s)"; null when the daemon neither watches nor has updated.
    */
-  static String watch(JsonNode w) {
-    if (!w.isObject() || (!w.path("active").asBoolean() && w.path("updates").asLong() == 0
-        && w.path("failures").asLong() == 0)) {
+  static String watch(WatchStatus w) {
+    if (w == null || (!w.active() && w.updates() == 0 && w.failures() == 0)) {
       return null;
     }
     StringBuilder line = new StringBuilder("watch:         ");
-    if (w.path("active").asBoolean()) {
-      line.append("on since ").append(DaemonIndexing.localTime(w.path("since").asText())).append(" (debounce ")
-          .append(number(w.path("debounce_seconds").asDouble())).append(" s, ").append(w.path("directories").asInt())
-          .append(" directories)");
+    if (w.active()) {
+      line.append("on since ").append(DaemonIndexing.localTime(w.since())).append(" (debounce ")
+          .append(w.debounceSeconds() == null ? "-" : number(w.debounceSeconds())).append(" s, ")
+          .append(orElse(w.directories(), "-")).append(" directories)");
     } else {
       line.append("off");
     }
-    long updates = w.path("updates").asLong();
-    line.append("; ").append(updates).append(" update").append(plural(updates));
-    JsonNode last = w.path("last_update");
-    if (last.isObject()) {
+    line.append("; ").append(w.updates()).append(" update").append(plural(w.updates()));
+    IndexResult last = w.lastUpdate();
+    if (last != null) {
       line.append(String.format(Locale.ROOT, ", last at %s: %d files indexed, %d deleted, %d chunks embedded (%.1f s)",
-          DaemonIndexing.localTime(w.path("last_update_at").asText()), last.path("files_indexed").asInt(),
-          last.path("files_deleted").asInt(), last.path("chunks_embedded").asInt(), last.path("seconds").asDouble()));
+          DaemonIndexing.localTime(w.lastUpdateAt()), last.filesIndexed(), last.filesDeleted(), last.chunksEmbedded(),
+          last.seconds()));
     }
-    if (w.path("updating").asBoolean()) {
+    if (w.updating()) {
       line.append("; updating now");
-    } else if (w.path("pending_all").asBoolean() || w.path("pending_paths").asInt() > 0) {
+    } else if (w.pendingAll() || w.pendingPaths() > 0) {
       line.append("; changes pending");
     }
-    if (w.hasNonNull("last_error")) {
-      line.append("; last error: ").append(TerminalText.line(w.path("last_error").asText()));
+    if (w.lastError() != null) {
+      line.append("; last error: ").append(TerminalText.line(w.lastError()));
     }
     return line.toString();
   }
@@ -117,8 +112,17 @@ final class DaemonStatusPrinter {
         ? " (stale: left by a daemon that died; the next daemon removes it)" : ""));
   }
 
-  private static String millis(JsonNode ms) {
-    return ms.isNumber() ? String.format(Locale.ROOT, "%.1f ms", ms.asDouble()) : "-";
+  private static String millis(Double ms) {
+    return ms == null ? "-" : String.format(Locale.ROOT, "%.1f ms", ms);
+  }
+
+  /** Text the daemon sent, made safe for a terminal; {@code missing} when it sent none. */
+  private static String text(String s, String missing) {
+    return s == null ? missing : TerminalText.line(s);
+  }
+
+  private static String orElse(Object value, String missing) {
+    return value == null ? missing : String.valueOf(value);
   }
 
   private static String number(double d) {

@@ -1,5 +1,7 @@
 package dev.cidx.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
@@ -7,7 +9,6 @@ import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
 import dev.cidx.index.FileScanner;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.IndexScope;
 import dev.cidx.index.Indexer;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -25,10 +26,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -84,7 +84,7 @@ final class ForegroundWatch {
         return new Indexer(repo, config, () -> embedder).run(scope, progress, cancelled);
       }, new UpdateQueue.Listener() {
         @Override
-        public void updated(IndexScope scope, IndexRun run) {
+        public void updated(IndexScope scope, IndexResult run) {
           if (!caughtUp[0]) {
             caughtUp[0] = true;
             firstRun.close();
@@ -133,7 +133,13 @@ final class ForegroundWatch {
     }
   }
 
-  private void report(IndexScope scope, IndexRun run) {
+  /** One {@code --json} line per update: when, which paths (null: the whole repository), and the run. */
+  record Update(
+      @JsonProperty("at") String at,
+      @JsonProperty("paths") Set<String> paths,
+      @JsonUnwrapped IndexResult run) {}
+
+  private void report(IndexScope scope, IndexResult run) {
     if (run.cancelled()) {
       return; // stopping
     }
@@ -144,11 +150,8 @@ final class ForegroundWatch {
       return; // nothing changed: an editor's temporary file, a touch
     }
     if (json) {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("at", java.time.Instant.now().toString());
-      line.put("paths", scope.isWholeRepository() ? null : scope.paths());
-      line.putAll(Json.MAPPER.convertValue(run.toResult(IndexResult.VIA_STANDALONE), Map.class));
-      ctx.out().println(Json.writeLine(line));
+      ctx.out().println(Json.writeLine(new Update(java.time.Instant.now().toString(),
+          scope.isWholeRepository() ? null : scope.paths(), run.withVia(IndexResult.VIA_STANDALONE))));
     } else {
       ctx.out().printf(Locale.ROOT, "%s updated %s: %d files indexed, %d deleted, %d chunks embedded, %d reused (%.1f s)%n",
           now(), TerminalText.line(scope.describe()), run.filesIndexed(), run.filesDeleted(), run.chunksEmbedded(), run.chunksReused(), run.seconds());

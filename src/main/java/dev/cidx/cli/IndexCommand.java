@@ -1,18 +1,17 @@
 package dev.cidx.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedders;
 import dev.cidx.embed.LazyEmbedder;
 import dev.cidx.index.IndexException;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.Indexer;
 import dev.cidx.protocol.Messages.IndexCancelResult;
+import dev.cidx.protocol.Messages.IndexProgressParams;
 import dev.cidx.protocol.Messages.IndexResult;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -105,7 +104,7 @@ final class IndexCommand implements Callable<Integer> {
       }
     };
     try (LazyEmbedder embedder = Embedders.lazy(config)) {
-      IndexRun run = whileInterruptible(onInterrupt,
+      IndexResult run = whileInterruptible(onInterrupt,
           () -> new Indexer(repo, config, () -> embedder).run(clear, printer, cancelled::get));
       printer.close();
       if (run.cancelled() && !json) {
@@ -116,7 +115,7 @@ final class IndexCommand implements Callable<Integer> {
             run.chunksEmbedded());
         return Cli.ERROR;
       }
-      return print(ctx, run.toResult(IndexResult.VIA_STANDALONE));
+      return print(ctx, run.withVia(IndexResult.VIA_STANDALONE));
     } finally {
       finished.countDown();
     }
@@ -138,21 +137,25 @@ final class IndexCommand implements Callable<Integer> {
     return Cli.FOUND;
   }
 
+  /**
+   * What {@code cidx index --background --json} prints when it leaves the run to the daemon: where the run
+   * stood, full text committed, vectors still coming.
+   */
+  record Backgrounded(
+      @JsonProperty("via") String via,
+      @JsonProperty("background") boolean background,
+      @JsonProperty("text_committed") boolean textCommitted,
+      @JsonProperty("chunks_to_embed") int chunksToEmbed,
+      @JsonProperty("chunks_embedded") int chunksEmbedded) {}
+
   /** Where a {@code --background} run stood when this client left it to the daemon. */
-  private int printBackgrounded(Cli.Context ctx, Map<?, ?> progress) {
-    int toEmbed = progress.get("chunks_to_embed") instanceof Number n ? n.intValue() : 0;
-    int embedded = progress.get("chunks_embedded") instanceof Number n ? n.intValue() : 0;
+  private int printBackgrounded(Cli.Context ctx, IndexProgressParams progress) {
     if (json) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("via", IndexResult.VIA_DAEMON);
-      out.put("background", true);
-      out.put("text_committed", true);
-      out.put("chunks_to_embed", toEmbed);
-      out.put("chunks_embedded", embedded);
-      ctx.out().println(Json.write(out));
+      ctx.out().println(Json.write(new Backgrounded(IndexResult.VIA_DAEMON, true, true, progress.chunksToEmbed(),
+          progress.chunksEmbedded())));
     } else {
       ctx.err().printf("full-text search covers every file; the daemon goes on embedding %d chunks in the background "
-          + "(`cidx status` shows it, `cidx index --cancel` stops it)%n", toEmbed - embedded);
+          + "(`cidx status` shows it, `cidx index --cancel` stops it)%n", progress.chunksToEmbed() - progress.chunksEmbedded());
     }
     return Cli.FOUND;
   }

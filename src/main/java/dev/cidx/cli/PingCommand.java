@@ -1,16 +1,17 @@
 package dev.cidx.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonClient;
 import dev.cidx.client.DaemonRpcException;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.JsonLines;
+import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Methods;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,13 @@ final class PingCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
+  /** What {@code cidx ping --json} prints: the best of the timed round trips, the first, and the connect. */
+  record Pong(
+      @JsonProperty("pid") long pid,
+      @JsonProperty("round_trip_ms") double roundTripMs,
+      @JsonProperty("first_ms") double firstMs,
+      @JsonProperty("connect_ms") double connectMs) {}
+
   @Override
   public Integer call() {
     RootCommand root = DaemonCommands.root(spec);
@@ -48,7 +56,7 @@ final class PingCommand implements Callable<Integer> {
       long t1 = System.nanoTime();
       JsonNode pong = client.call(Methods.PING, null, TIMEOUT);
       long t2 = System.nanoTime();
-      pid = pong.path("pid").asLong();
+      pid = JsonLines.convert(pong, PingResult.class).pid();
       connectMs = (t1 - t0) / 1e6;
       firstMs = (t2 - t1) / 1e6;
       for (int i = 0; i < TIMED_PINGS; i++) {
@@ -63,12 +71,7 @@ final class PingCommand implements Callable<Integer> {
     }
     PrintStream out = root.context().out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("pid", pid);
-      result.put("round_trip_ms", bestMs);
-      result.put("first_ms", firstMs);
-      result.put("connect_ms", connectMs);
-      out.println(Json.write(result));
+      out.println(Json.write(new Pong(pid, bestMs, firstMs, connectMs)));
     } else {
       out.printf(Locale.ROOT, "pong from pid %d: %.2f ms round trip (first on a new connection %.1f ms, connect %.1f ms)%n",
           pid, bestMs, firstMs, connectMs);

@@ -1,6 +1,5 @@
 package dev.cidx.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.embed.EmbeddingIdentity;
@@ -9,12 +8,14 @@ import dev.cidx.config.RepoPaths;
 import dev.cidx.index.CommitInfo;
 import dev.cidx.index.IndexMissingException;
 import dev.cidx.index.IndexSnapshot;
+import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.RepoStatus;
+import dev.cidx.protocol.RepoStatus.DaemonSection;
+import dev.cidx.protocol.RepoStatus.IndexSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -38,102 +39,73 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     RepoPaths repo = root.repo();
     CidxConfig config = root.config(repo);
-    Optional<JsonNode> daemon = DaemonControl.statusJson(repo);
-    Map<String, Object> status = report(repo, config, daemon);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> index = (Map<String, Object>) status.get("index");
-    long cacheBytes = (Long) index.get("embedding_cache_bytes");
-    boolean enabled = config.daemon().enabled();
-    OptionalLong foregroundWatch = ForegroundWatch.running(repo);
+    Optional<StatusResult> daemon = DaemonControl.status(repo);
+    RepoStatus status = report(repo, config, daemon);
     PrintStream out = root.context().out();
     if (json) {
       out.println(Json.write(status));
       return Cli.FOUND;
     }
     out.println("repository:    " + TerminalText.line(repo.root().toString()));
-    if (!(Boolean) index.get("indexed")) {
+    IndexSummary index = status.index();
+    if (!index.indexed()) {
       out.println("index:         none yet (run `cidx index`)");
       out.println("model:         " + TerminalText.line(modelLine(Embedders.identity(config))));
     } else {
-      printIndex(out, index, config, cacheBytes);
+      printIndex(out, index, config);
     }
     DaemonStatusPrinter printer = new DaemonStatusPrinter(out);
     if (daemon.isPresent()) {
       printer.printRunning(daemon.get());
     } else {
-      printer.printNotRunning(repo, enabled);
+      printer.printNotRunning(repo, config.daemon().enabled());
     }
-    if (foregroundWatch.isPresent()) {
-      out.println("watch:         `cidx watch` in the foreground, pid " + foregroundWatch.getAsLong()
+    if (status.foregroundWatchPid() != null) {
+      out.println("watch:         `cidx watch` in the foreground, pid " + status.foregroundWatchPid()
           + " (`cidx watch-stop` ends it)");
     }
     return Cli.FOUND;
   }
 
   /** What {@code --json} prints (and the MCP server's {@code index_status} returns); asks a running daemon. */
-  static Map<String, Object> report(RepoPaths repo, CidxConfig config) throws IOException {
-    return report(repo, config, DaemonControl.statusJson(repo));
+  static RepoStatus report(RepoPaths repo, CidxConfig config) throws IOException {
+    return report(repo, config, DaemonControl.status(repo));
   }
 
-  private static Map<String, Object> report(RepoPaths repo, CidxConfig config, Optional<JsonNode> daemon)
+  private static RepoStatus report(RepoPaths repo, CidxConfig config, Optional<StatusResult> daemon)
       throws IOException {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("repository", repo.root().toString());
     EmbeddingIdentity configured = Embedders.identity(config);
-    status.put("provider", configured.provider());
-    status.put("model", configured.model());
-    Map<String, Object> index = new LinkedHashMap<>();
+    long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
+    IndexSummary index;
     try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
       CommitInfo c = snapshot.commit();
-      index.put("indexed", true);
-      index.put("files", c.files());
-      index.put("chunks", c.chunks());
-      index.put("embedded_chunks", c.embeddedChunks());
-      index.put("semantic_coverage", c.semanticCoverage());
-      index.put("provider", c.provider());
-      index.put("model", c.model());
-      index.put("dimension", c.dimension());
-      index.put("last_indexed", c.indexedAt().toString());
-      index.put("size_bytes", snapshot.sizeOnDisk());
+      index = new IndexSummary(true, c.files(), c.chunks(), c.embeddedChunks(), c.semanticCoverage(), c.provider(),
+          c.model(), c.dimension(), c.indexedAt().toString(), snapshot.sizeOnDisk(), cacheBytes);
     } catch (IndexMissingException e) {
-      index.put("indexed", false);
+      index = IndexSummary.none(cacheBytes);
     }
-    long cacheBytes = Files.isRegularFile(repo.embeddingCacheFile()) ? Files.size(repo.embeddingCacheFile()) : 0;
-    index.put("embedding_cache_bytes", cacheBytes);
-    status.put("index", index);
-    status.put("daemon", daemonSection(repo, daemon, config.daemon().enabled()));
+    boolean enabled = config.daemon().enabled();
+    DaemonSection section = daemon.<DaemonSection>map(s -> new RepoStatus.Running(enabled, s))
+        .orElseGet(() -> new RepoStatus.Absent(enabled, DaemonCommands.notRunning(repo)));
     OptionalLong foregroundWatch = ForegroundWatch.running(repo);
-    status.put("foreground_watch_pid", foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
-    return status;
+    return new RepoStatus(repo.root().toString(), configured.provider(), configured.model(), index, section,
+        foregroundWatch.isPresent() ? foregroundWatch.getAsLong() : null);
   }
 
-  /** The daemon's own status with {@code enabled} (from config.json) first, or what is known without one. */
-  private static Map<String, Object> daemonSection(RepoPaths repo, Optional<JsonNode> daemon, boolean enabled) {
-    Map<String, Object> section = new LinkedHashMap<>();
-    section.put("enabled", enabled);
-    if (daemon.isPresent()) {
-      daemon.get().fields().forEachRemaining(f -> section.put(f.getKey(), f.getValue()));
-    } else {
-      section.putAll(DaemonCommands.notRunning(repo));
-    }
-    return section;
-  }
-
-  private static void printIndex(PrintStream out, Map<String, Object> index, CidxConfig config, long cacheBytes) {
-    out.printf(Locale.ROOT, "files:         %d%n", (Integer) index.get("files"));
-    int chunks = (Integer) index.get("chunks");
-    int embedded = (Integer) index.get("embedded_chunks");
+  private static void printIndex(PrintStream out, IndexSummary index, CidxConfig config) {
+    out.printf(Locale.ROOT, "files:         %d%n", index.files());
+    int chunks = index.chunks();
+    int embedded = index.embeddedChunks();
     out.printf(Locale.ROOT, "chunks:        %d%s%n", chunks, embedded == chunks ? ""
         : String.format(Locale.ROOT, " (%d with vectors: semantic search covers %d %%, full text all)", embedded,
             (int) Math.floor(100.0 * embedded / chunks)));
-    EmbeddingIdentity indexed = new EmbeddingIdentity((String) index.get("provider"), (String) index.get("model"),
-        (Integer) index.get("dimension"));
+    EmbeddingIdentity indexed = new EmbeddingIdentity(index.provider(), index.model(), index.dimension());
     EmbeddingIdentity configured = Embedders.identity(config);
     out.println("model:         " + TerminalText.line(modelLine(indexed) + (indexed.equals(configured)
         ? "" : " (config.json asks for " + modelLine(configured) + ": run `cidx index --clear`)")));
-    out.println("index size:    " + human((Long) index.get("size_bytes")) + " (+ " + human(cacheBytes)
+    out.println("index size:    " + human(index.sizeBytes()) + " (+ " + human(index.embeddingCacheBytes())
         + " embedding cache)");
-    out.println("last indexed:  " + index.get("last_indexed"));
+    out.println("last indexed:  " + index.lastIndexed());
   }
 
   static String human(long bytes) {

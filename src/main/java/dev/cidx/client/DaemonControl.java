@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.protocol.JsonLines;
+import dev.cidx.protocol.Messages.ClearCacheResult;
 import dev.cidx.protocol.Messages.HelloResult;
 import dev.cidx.protocol.Messages.IndexCancelResult;
+import dev.cidx.protocol.Messages.PingResult;
 import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Methods;
 import java.time.Duration;
@@ -66,7 +68,7 @@ public final class DaemonControl {
       long t1 = System.nanoTime();
       JsonNode pong = client.call(Methods.PING, null, Duration.ofSeconds(10));
       long t2 = System.nanoTime();
-      return Optional.of(new Ping(pong.path("pid").asLong(), (t2 - t1) / 1e6, (t1 - t0) / 1e6));
+      return Optional.of(new Ping(JsonLines.convert(pong, PingResult.class).pid(), (t2 - t1) / 1e6, (t1 - t0) / 1e6));
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return Optional.empty();
     }
@@ -75,8 +77,8 @@ public final class DaemonControl {
   /** Cancels the daemon's index run; empty when no daemon answers. */
   public static Optional<IndexCancelResult> cancelIndex(RepoPaths repo) {
     try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
-      JsonNode r = client.call(Methods.INDEX_CANCEL, null, Duration.ofSeconds(30));
-      return Optional.of(new IndexCancelResult(r.path("cancelled").asBoolean(), r.path("run").asText(null)));
+      return Optional.of(JsonLines.convert(client.call(Methods.INDEX_CANCEL, null, Duration.ofSeconds(30)),
+          IndexCancelResult.class));
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return Optional.empty();
     }
@@ -85,7 +87,8 @@ public final class DaemonControl {
   /** Drops the daemon's cache; empty when no daemon answers, else whether anything was loaded. */
   public static Optional<Boolean> clearCache(RepoPaths repo) {
     try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
-      return Optional.of(client.call(Methods.CLEAR_CACHE, null, Duration.ofSeconds(30)).path("cleared").asBoolean());
+      return Optional.of(JsonLines.convert(client.call(Methods.CLEAR_CACHE, null, Duration.ofSeconds(30)),
+          ClearCacheResult.class).cleared());
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return Optional.empty();
     }
@@ -98,7 +101,7 @@ public final class DaemonControl {
   public static StopResult stop(RepoPaths repo, Duration timeout) {
     long pid;
     try (DaemonClient client = DaemonClient.connect(repo.socketPath())) {
-      pid = client.call(Methods.PING, null, Duration.ofSeconds(10)).path("pid").asLong(0);
+      pid = JsonLines.convert(client.call(Methods.PING, null, Duration.ofSeconds(10)), PingResult.class).pid();
       client.call(Methods.SHUTDOWN, null, Duration.ofSeconds(10));
     } catch (DaemonUnavailableException | DaemonRpcException e) {
       return StopResult.NOT_RUNNING;

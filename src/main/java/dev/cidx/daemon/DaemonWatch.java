@@ -3,7 +3,6 @@ package dev.cidx.daemon;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.index.FileScanner;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.IndexScope;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.IndexResult;
@@ -56,7 +55,7 @@ final class DaemonWatch implements AutoCloseable {
     this.clock = clock;
     this.queue = new UpdateQueue("cidx-updates", jobs::update, new UpdateQueue.Listener() {
       @Override
-      public void updated(IndexScope scope, IndexRun run) {
+      public void updated(IndexScope scope, IndexResult run) {
         if (run.committed()) {
           LOG.info("updated " + scope.describe() + " in " + Math.round(run.seconds() * 1000) + " ms: "
               + run.filesIndexed() + " files indexed, " + run.filesDeleted() + " deleted, " + run.chunksEmbedded()
@@ -191,7 +190,7 @@ final class DaemonWatch implements AutoCloseable {
 
   synchronized WatchStatus status() {
     UpdateQueue.Status q = queue.status();
-    IndexResult last = q.lastRun() == null ? null : q.lastRun().toResult(IndexResult.VIA_DAEMON);
+    IndexResult last = q.lastRun() == null ? null : q.lastRun().withVia(IndexResult.VIA_DAEMON);
     return new WatchStatus(watcher != null, since == null ? null : since.toString(),
         watcher == null ? null : debounce.toMillis() / 1000.0, watcher == null ? null : watcher.directoryCount(),
         q.pendingPaths(), q.pendingAll(), q.updating(), q.updates(), q.failures(),

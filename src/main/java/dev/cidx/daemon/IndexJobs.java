@@ -5,7 +5,7 @@ import dev.cidx.embed.Embedder;
 import dev.cidx.embed.Embedders;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.index.IndexScope;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.IndexProgressParams;
@@ -74,7 +74,7 @@ final class IndexJobs implements AutoCloseable {
    */
   @FunctionalInterface
   interface Runner {
-    IndexRun run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
+    IndexResult run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
         BooleanSupplier cancelled) throws IOException, IndexException;
   }
 
@@ -104,7 +104,7 @@ final class IndexJobs implements AutoCloseable {
     /** Started in the background: no client owns it, so none takes it along when it goes. */
     private final boolean background;
     private final Instant startedAt;
-    private final CompletableFuture<IndexRun> result = new CompletableFuture<>();
+    private final CompletableFuture<IndexResult> result = new CompletableFuture<>();
     private volatile IndexProgress.Snapshot progress;
     private volatile boolean cancelled;
 
@@ -115,7 +115,7 @@ final class IndexJobs implements AutoCloseable {
     }
 
     /** Completes with the run's counts, or exceptionally with what stopped it. */
-    CompletableFuture<IndexRun> result() {
+    CompletableFuture<IndexResult> result() {
       return result;
     }
 
@@ -241,8 +241,8 @@ final class IndexJobs implements AutoCloseable {
    * Brings {@code scope} up to date on the writer thread, after the runs already there, and waits for it:
    * the daemon's watch and {@code notify} updates. No client follows it; {@code cancelled} stops it.
    */
-  IndexRun update(IndexScope scope, BooleanSupplier cancelled) throws Exception {
-    Future<IndexRun> update;
+  IndexResult update(IndexScope scope, BooleanSupplier cancelled) throws Exception {
+    Future<IndexResult> update;
     try {
       update = thread.submit(() -> runWithModel(scope, IndexProgress.NONE, cancelled));
     } catch (RejectedExecutionException e) {
@@ -260,7 +260,7 @@ final class IndexJobs implements AutoCloseable {
    * Runs the indexer with the config of this moment and the cache's copy of that config's model, borrowed
    * only if a file must be chunked, and gives it back.
    */
-  private IndexRun runWithModel(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
+  private IndexResult runWithModel(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
     CidxConfig runConfig = config.get();
     String modelName = Embedders.cacheName(runConfig);
@@ -321,7 +321,7 @@ final class IndexJobs implements AutoCloseable {
 
   private void run(Job job) {
     LOG.info("index run started" + (job.clear ? " (--clear)" : ""));
-    IndexRun run = null;
+    IndexResult run = null;
     Throwable failure = null;
     try {
       run = runWithModel(job.clear ? IndexScope.REBUILD : IndexScope.ALL, p -> job.progress = p, job::cancelled);

@@ -25,7 +25,6 @@ import dev.cidx.protocol.QueryResult;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
 import dev.cidx.index.IndexException;
-import dev.cidx.index.IndexRun;
 import dev.cidx.search.SearchException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -145,11 +144,11 @@ final class MethodHandler implements DaemonRpc {
           attachment.detach();
         }
         try {
-          IndexRun run = job.result().get(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+          IndexResult run = job.result().get(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
           if (following) {
             connection.notify(Methods.PROGRESS, job.describe(id, attachment.joined()));
           }
-          return run.toResult(IndexResult.VIA_DAEMON);
+          return run.withVia(IndexResult.VIA_DAEMON);
         } catch (TimeoutException e) {
           // still running: tell the client where it stands
         } catch (ExecutionException e) {

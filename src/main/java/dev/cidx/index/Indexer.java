@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.RepoPaths;
@@ -116,7 +117,7 @@ public final class Indexer {
   }
 
   /** Brings the whole repository up to date ({@code clear}: rebuilds it from scratch). */
-  public IndexRun run(boolean clear, IndexProgress progress, BooleanSupplier cancelled)
+  public IndexResult run(boolean clear, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
     return run(clear ? IndexScope.REBUILD : IndexScope.ALL, progress, cancelled);
   }
@@ -125,7 +126,7 @@ public final class Indexer {
    * Brings {@code scope} up to date: files in it that were added, changed or deleted since the last
    * commit. Without a last commit there is nothing to update, so the whole repository is indexed.
    */
-  public IndexRun run(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
+  public IndexResult run(IndexScope scope, IndexProgress progress, BooleanSupplier cancelled)
       throws IOException, IndexException {
     long started = System.nanoTime();
     boolean clear = scope.rebuild();
@@ -206,7 +207,7 @@ public final class Indexer {
     }
   }
 
-  private IndexRun update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, IndexScope scope,
+  private IndexResult update(IndexWriter writer, EmbeddingCache cache, Optional<CommitInfo> previous, IndexScope scope,
       boolean rechunk, IndexProgress progress, BooleanSupplier cancelled, long started)
       throws IOException, IndexException {
     Map<String, FileState> indexed = scope.rebuild() ? Map.of() : indexedFiles(writer, scope);
@@ -233,7 +234,7 @@ public final class Indexer {
     if (changed.isEmpty() && deleted.isEmpty() && previousComplete) {
       writer.rollback();
       progress.update(new IndexProgress.Snapshot(IndexProgress.Phase.DONE, files.size(), 0, 0, 0, 0, seconds(started)));
-      return new IndexRun(files.size(), 0, 0, 0, previous.get().chunks(), 0, 0, seconds(started), false, false);
+      return new IndexResult(files.size(), 0, 0, 0, previous.get().chunks(), 0, 0, seconds(started), false, false);
     }
 
     RunCounters counters = new RunCounters(started, files.size(), changed.size());
@@ -247,7 +248,7 @@ public final class Indexer {
       fullText = new FullTextPass(writer, chunker, counters, known::has, schedule.textFirstChunks());
       if (!fullText.run(changed, progress, cancelled)) {
         writer.rollback();
-        return new IndexRun(files.size(), 0, modified, deleted.size(), counters.chunksWritten(), 0, 0,
+        return new IndexResult(files.size(), 0, modified, deleted.size(), counters.chunksWritten(), 0, 0,
             seconds(started), false, true);
       }
     }
@@ -273,13 +274,13 @@ public final class Indexer {
     }
     if (!finished) {
       writer.rollback();
-      return new IndexRun(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
+      return new IndexResult(files.size(), counters.filesDone(), modified, deleted.size(), counters.chunksWritten(),
           counters.embedded(), counters.reused(), seconds(started), commits.count() > 0, true);
     }
     progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
     CommitInfo info = commits.commit();
     progress.update(counters.snapshot(IndexProgress.Phase.DONE));
-    return new IndexRun(files.size(), changed.size(), modified, deleted.size(), info.chunks(), counters.embedded(),
+    return new IndexResult(files.size(), changed.size(), modified, deleted.size(), info.chunks(), counters.embedded(),
         counters.reused(), seconds(started), true, false);
   }
 

@@ -1,5 +1,9 @@
 package dev.cidx.mcp;
 
+import dev.cidx.protocol.Messages.IndexProgressParams;
+import dev.cidx.protocol.RepoStatus;
+import dev.cidx.protocol.RepoStatus.IndexSummary;
+import dev.cidx.protocol.RepoStatus.Running;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.Locale;
@@ -10,9 +14,9 @@ import java.util.function.Supplier;
 final class IndexStatusTool {
   static final String NAME = "index_status";
 
-  private final Supplier<Map<String, Object>> status;
+  private final Supplier<RepoStatus> status;
 
-  IndexStatusTool(Supplier<Map<String, Object>> status) {
+  IndexStatusTool(Supplier<RepoStatus> status) {
     this.status = status;
   }
 
@@ -23,40 +27,38 @@ final class IndexStatusTool {
         .description("What is indexed (files, chunks, semantic coverage, model, size, last indexed) and the "
             + "daemon's state (running, watching, an index run in progress), as `cidx status --json`.")
         .inputSchema(Map.of("type", "object", "properties", Map.of(), "additionalProperties", false))
-        .outputSchema(RecordSchemas.of(IndexStatus.class))
+        .outputSchema(RecordSchemas.of(RepoStatus.class))
         .build();
   }
 
   CallToolResult call() {
-    IndexStatus s;
+    RepoStatus s;
     try {
-      s = ToolResults.MAPPER.convertValue(status.get(), IndexStatus.class);
+      s = status.get();
     } catch (RuntimeException e) {
       return ToolResults.error(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
     return ToolResults.success(s, text(s));
   }
 
-  private static String text(IndexStatus s) {
+  static String text(RepoStatus s) {
     StringBuilder out = new StringBuilder("repository: ").append(s.repository()).append('\n');
-    Map<String, Object> index = s.index();
-    if (!Boolean.TRUE.equals(index.get("indexed"))) {
+    IndexSummary index = s.index();
+    if (!index.indexed()) {
       out.append("index: none yet (call reindex, or run `cidx index`)\n");
     } else {
-      out.append(String.format(Locale.ROOT, "index: %s files, %s chunks, semantic coverage %s, model %s, last indexed %s%n",
-          index.get("files"), index.get("chunks"), index.get("semantic_coverage"), index.get("model"),
-          index.get("last_indexed")));
+      out.append(String.format(Locale.ROOT, "index: %d files, %d chunks, semantic coverage %s, model %s, last indexed %s%n",
+          index.files(), index.chunks(), index.semanticCoverage(), index.model(), index.lastIndexed()));
     }
-    Map<String, Object> daemon = s.daemon();
-    out.append("daemon: ").append(Boolean.TRUE.equals(daemon.get("running")) ? "running, pid " + daemon.get("pid")
-        : "not running").append(Boolean.FALSE.equals(daemon.get("enabled")) ? " (disabled in config.json)" : "")
-        .append('\n');
-    if (daemon.get("indexing") instanceof Map<?, ?> run) {
-      out.append("indexing: ").append(run.get("phase")).append(", ").append(run.get("chunks_embedded")).append('/')
-          .append(run.get("chunks_to_embed")).append(" chunks embedded\n");
+    out.append("daemon: ").append(s.daemon() instanceof Running r ? "running, pid " + r.status().pid() : "not running")
+        .append(s.daemon().enabled() ? "" : " (disabled in config.json)").append('\n');
+    if (s.daemon() instanceof Running r && r.status().indexing() != null) {
+      IndexProgressParams run = r.status().indexing();
+      out.append("indexing: ").append(run.phase()).append(", ").append(run.chunksEmbedded()).append('/')
+          .append(run.chunksToEmbed()).append(" chunks embedded\n");
     }
-    if (daemon.get("watch") instanceof Map<?, ?> watch) {
-      out.append("watch: ").append(Boolean.TRUE.equals(watch.get("active")) ? "active" : "off").append('\n');
+    if (s.daemon() instanceof Running r && r.status().watch() != null) {
+      out.append("watch: ").append(r.status().watch().active() ? "active" : "off").append('\n');
     }
     return out.toString();
   }

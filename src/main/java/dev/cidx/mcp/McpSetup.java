@@ -2,9 +2,9 @@ package dev.cidx.mcp;
 
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.protocol.RepoStatus;
 import dev.cidx.search.QueryService;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * --no-daemon}'s), and {@code cidx status --json}'s report.
  */
 public record McpSetup(RepoPaths repo, CidxConfig config, boolean useDaemon, List<String> daemonCommand,
-    QueryService standaloneQueries, Supplier<Map<String, Object>> status) {
+    QueryService standaloneQueries, Supplier<RepoStatus> status) {
   public McpSetup {
     Objects.requireNonNull(repo, "repo");
     Objects.requireNonNull(config, "config");

@@ -22,7 +22,10 @@ import java.util.Map;
  * agree for every tool's result).
  *
  * <p>Types: primitives are required and never null; boxed numbers, booleans and strings may be null;
- * lists, maps, nested records and enums (by their {@link JsonValue} names) are never null. A component
+ * lists, maps and enums (by their {@link JsonValue} names) are never null; nested records may be null
+ * (an index run in progress is one, or nothing) unless {@link JsonInclude} {@code NON_NULL} leaves them out
+ * instead; {@link Void} is always null. A sealed interface is any of its records (Jackson writes the one
+ * it holds). A component
  * without {@link JsonProperty} is refused: its wire name would be Jackson's guess. A {@link JsonUnwrapped}
  * record's fields are merged in, as Jackson writes them.
  *
@@ -145,14 +148,28 @@ final class RecordSchemas {
     } else if (c.isEnum()) {
       schema.put("type", "string");
       schema.put("enum", wireNames(c));
+    } else if (c == Void.class) {
+      schema.put("type", "null");
     } else if (c.isRecord()) {
-      return of(c);
+      return nullable ? orNull(List.of(of(c))) : of(c);
+    } else if (c.isInterface() && c.isSealed()) {
+      List<Object> alternatives = new ArrayList<>();
+      for (Class<?> permitted : c.getPermittedSubclasses()) {
+        alternatives.add(schemaOf(permitted, false));
+      }
+      return nullable ? orNull(alternatives) : Map.of("anyOf", alternatives);
     } else if (c == Object.class) {
       return schema; // anything
     } else {
       throw new IllegalArgumentException("no schema for " + c.getName());
     }
     return schema;
+  }
+
+  private static Map<String, Object> orNull(List<Object> alternatives) {
+    List<Object> all = new ArrayList<>(alternatives);
+    all.add(Map.of("type", "null"));
+    return Map.of("anyOf", all);
   }
 
   /** An enum's values as Jackson writes them: through its {@link JsonValue} method when it has one. */

@@ -91,17 +91,22 @@ final class SearchCodeTool {
     boolean shortened = false;
     List<Hit> hits = page;
     SearchCodeResult answer = answer(result, hits, from, fetched, cursor, false, page.size());
-    while (size(answer, fetched, cursor.fetch()) > maxChars && snippetLines > 1) {
+    // The text is rendered once per candidate answer and the last one is sent: rendering it again, and
+    // with String.format per snippet line, was a millisecond or more of a warm call (bench/mcp.sh).
+    String text = text(answer, fetched, cursor.fetch());
+    while (size(answer, text) > maxChars && snippetLines > 1) {
       snippetLines--;
       hits = shorten(page, snippetLines);
       shortened = true;
       answer = answer(result, hits, from, fetched, cursor, true, page.size());
+      text = text(answer, fetched, cursor.fetch());
     }
-    while (size(answer, fetched, cursor.fetch()) > maxChars && !hits.isEmpty()) {
+    while (size(answer, text) > maxChars && !hits.isEmpty()) {
       hits = hits.subList(0, hits.size() - 1);
       answer = answer(result, hits, from, fetched, cursor, shortened, page.size());
+      text = text(answer, fetched, cursor.fetch());
     }
-    return ToolResults.success(answer, text(answer, fetched, cursor.fetch()));
+    return ToolResults.success(answer, text);
   }
 
   private static SearchCodeResult answer(QueryResult result, List<Hit> hits, int from, int fetched,
@@ -113,8 +118,8 @@ final class SearchCodeTool {
     return new SearchCodeResult(slice, from, nextCursor, shortened, pageSize - hits.size());
   }
 
-  private static int size(SearchCodeResult answer, int fetched, int fetch) {
-    return ToolResults.json(answer).length() + text(answer, fetched, fetch).length();
+  private static int size(SearchCodeResult answer, String text) {
+    return ToolResults.json(answer).length() + text.length();
   }
 
   private static List<Hit> shorten(List<Hit> hits, int lines) {
@@ -156,11 +161,12 @@ final class SearchCodeTool {
       out.append("warning: ").append(warning).append('\n');
     }
     for (Hit h : r.results()) {
-      out.append(String.format(Locale.ROOT, "%s %s %.3f%s%n", h.location(), h.language(), h.score(),
-          h.stale() ? " (stale: changed since indexed)" : ""));
+      out.append(h.location()).append(' ').append(h.language()).append(' ')
+          .append(String.format(Locale.ROOT, "%.3f", h.score()))
+          .append(h.stale() ? " (stale: changed since indexed)" : "").append('\n');
       int line = h.snippetStartLine();
       for (String s : h.snippet().lines().toList()) {
-        out.append(String.format(Locale.ROOT, "  %d: %s%n", line++, s));
+        out.append("  ").append(line++).append(": ").append(s).append('\n');
       }
     }
     if (answer.snippetsShortened()) {

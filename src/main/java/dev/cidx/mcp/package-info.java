@@ -6,7 +6,9 @@
  *
  * <p>Tool results are records; their output schemas are generated from those records ({@code
  * RecordSchemas}), so the schema a client validates against and the JSON it receives cannot drift
- * apart. Queries go through the one query path: tool arguments become a {@code protocol.QueryRequest}.
+ * apart. Those records are {@code protocol}'s, the ones {@code cidx query --json}, {@code cidx index --json}
+ * and {@code cidx status --json} print, wrapped only where a tool adds to them (a page of results).
+ * Queries go through the one query path: tool arguments become a {@code protocol.QueryRequest}.
  *
  * <p>May import: {@code protocol}, {@code config}, {@code client}, {@code search} (the {@code
  * QueryService} interface), {@code index} (which files cidx indexes and what the index saw of one), the

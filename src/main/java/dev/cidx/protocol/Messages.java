@@ -215,8 +215,10 @@ public final class Messages {
       @JsonProperty("text_committed") boolean textCommitted) {}
 
   /**
-   * The result of {@link Methods#INDEX}, and what {@code cidx index --json} prints either way: the run's
-   * counts and {@code via}, {@code "daemon"} or {@code "standalone"}.
+   * What one index run did: the indexer's answer, the result of {@link Methods#INDEX}, and what {@code cidx
+   * index --json} prints either way. {@code filesIndexed} counts files (re)chunked in this run;
+   * {@code chunksReused} chunks whose embedding was already known; {@code via}, {@code "daemon"} or
+   * {@code "standalone"}, is null until the caller says where the run went ({@link #withVia}).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record IndexResult(
@@ -233,6 +235,19 @@ public final class Messages {
       @JsonProperty("via") String via) {
     public static final String VIA_DAEMON = "daemon";
     public static final String VIA_STANDALONE = "standalone";
+
+    /** A run as the indexer reports it, before anyone says where it ran. */
+    public IndexResult(int filesScanned, int filesIndexed, int filesChanged, int filesDeleted, int chunksTotal,
+        int chunksEmbedded, int chunksReused, double seconds, boolean committed, boolean cancelled) {
+      this(filesScanned, filesIndexed, filesChanged, filesDeleted, chunksTotal, chunksEmbedded, chunksReused, seconds,
+          committed, cancelled, null);
+    }
+
+    /** This run as reported by the daemon or a standalone process. */
+    public IndexResult withVia(String newVia) {
+      return new IndexResult(filesScanned, filesIndexed, filesChanged, filesDeleted, chunksTotal, chunksEmbedded,
+          chunksReused, seconds, committed, cancelled, newVia);
+    }
   }
 
   /** Parameters of {@link Methods#WATCH_START}: the quiet time a burst of changes is gathered for. */

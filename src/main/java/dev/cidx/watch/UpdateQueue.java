@@ -1,6 +1,6 @@
 package dev.cidx.watch;
 
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.index.IndexScope;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,21 +29,21 @@ public final class UpdateQueue implements AutoCloseable {
   /** Brings one scope up to date; {@code cancelled} turns true when the queue closes. */
   @FunctionalInterface
   public interface Updater {
-    IndexRun update(IndexScope scope, BooleanSupplier cancelled) throws Exception;
+    IndexResult update(IndexScope scope, BooleanSupplier cancelled) throws Exception;
   }
 
   /** Hears each update's outcome, on the queue's thread. */
   public interface Listener {
     Listener NONE = new Listener() {};
 
-    default void updated(IndexScope scope, IndexRun run) {}
+    default void updated(IndexScope scope, IndexResult run) {}
 
     default void failed(IndexScope scope, Exception e) {}
   }
 
   /** Where the queue stands; times are null until the first update. */
   public record Status(int pendingPaths, boolean pendingAll, boolean updating, long updates, long failures,
-      Instant lastUpdateAt, IndexRun lastRun, String lastError) {}
+      Instant lastUpdateAt, IndexResult lastRun, String lastError) {}
 
   private final Updater updater;
   private final Listener listener;
@@ -61,7 +61,7 @@ public final class UpdateQueue implements AutoCloseable {
   private long updates;
   private long failures;
   private Instant lastUpdateAt;
-  private IndexRun lastRun;
+  private IndexResult lastRun;
   private String lastError;
 
   public UpdateQueue(String threadName, Updater updater, Listener listener) {
@@ -175,7 +175,7 @@ public final class UpdateQueue implements AutoCloseable {
 
   private void update(IndexScope scope) {
     try {
-      IndexRun run = updater.update(scope, this::isClosed);
+      IndexResult run = updater.update(scope, this::isClosed);
       synchronized (this) {
         updating = false;
         retryDelay = RETRY_FIRST;

@@ -9,7 +9,7 @@ import dev.cidx.index.Chunk;
 import dev.cidx.index.Chunker;
 import dev.cidx.index.FileScanner;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.index.Indexer;
 import dev.cidx.index.SourceFile;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ public final class IndexBench {
       double rawBefore = raw(embedder, texts.subList(0, texts.size() / 2));
       System.out.printf(Locale.ROOT, "raw model before: %.1f chunks/s%n", rawBefore);
 
-      IndexRun run = new Indexer(repo, config, () -> embedder).run(true, IndexProgress.NONE, () -> false);
+      IndexResult run = new Indexer(repo, config, () -> embedder).run(true, IndexProgress.NONE, () -> false);
       double indexRate = run.chunksEmbedded() / run.seconds();
       System.out.printf(Locale.ROOT, "index --clear: %d files, %d chunks (%d embedded) in %.1f s = %.1f chunks/s%n",
           run.filesScanned(), run.chunksTotal(), run.chunksEmbedded(), run.seconds(), indexRate);

@@ -7,7 +7,7 @@ import dev.cidx.embed.EmbeddingModel;
 import dev.cidx.embed.OnnxEmbedder;
 import dev.cidx.embed.TokenCounter;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.index.Indexer;
 import dev.cidx.protocol.Hit;
@@ -69,7 +69,7 @@ public final class RetrievalEval {
     config.save(repo.configFile());
     EmbeddingModel model = EmbeddingModel.byName(config.embeddingModel());
     try (Embedder embedder = OnnxEmbedder.open(model)) {
-      IndexRun run = new Indexer(repo, config, () -> embedder).run(false, IndexProgress.NONE, () -> false);
+      IndexResult run = new Indexer(repo, config, () -> embedder).run(false, IndexProgress.NONE, () -> false);
       System.out.printf(Locale.ROOT, "indexed %d files, %d chunks (%d embedded) in %.1f s%n", run.filesScanned(),
           run.chunksTotal(), run.chunksEmbedded(), run.seconds());
       try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {

@@ -3,6 +3,8 @@ package dev.cidx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cidx.protocol.JsonLines;
+import dev.cidx.testing.SampleMessages;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +29,16 @@ class JsonTest {
   void prettyOutput_holdsNoRawControlButItsNewlines() {
     String json = Json.write(Map.of("s", HOSTILE));
     assertThat(json.chars().filter(c -> c != '\n' && TerminalText.isUnsafe(c))).isEmpty();
+  }
+
+  /** What {@code --json} prints of a message is what the daemon sends of it, field for field and in order. */
+  @Test
+  void everyMessage_printsAsTheWireWritesIt() throws Exception {
+    for (Object message : SampleMessages.all()) {
+      String wire = JsonLines.MAPPER.valueToTree(message).toString();
+      assertThat(JsonLines.MAPPER.readTree(Json.write(message)).toString()).as(message.getClass().getSimpleName())
+          .isEqualTo(wire);
+      assertThat(JsonLines.MAPPER.readTree(Json.writeLine(message)).toString()).isEqualTo(wire);
+    }
   }
 }

@@ -54,7 +54,7 @@ class DaemonExpiryTest {
         .notifyDelay(notifyDelay)
         .indexRunner((config, scope, embedder, progress, cancelled) -> {
           updates.incrementAndGet();
-          return new dev.cidx.index.IndexRun(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
+          return new dev.cidx.protocol.Messages.IndexResult(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
         })
         .build();
     server.start();

@@ -15,7 +15,7 @@ import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.TerminalInfo;
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.protocol.Messages.WatchParams;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.QueryRequest;
@@ -90,7 +90,7 @@ class DaemonServerTest {
     Files.createDirectories(root.resolve("src/a"));
     Files.createDirectories(root.resolve("gen/b"));
     server = DaemonServer.builder(repo).cacheLoader(loader).clock(clock).configPollInterval(Duration.ofMillis(20))
-        .indexRunner((config, scope, embedder, progress, cancelled) -> new IndexRun(0, 0, 0, 0, 0, 0, 0, 0, false, false))
+        .indexRunner((config, scope, embedder, progress, cancelled) -> new IndexResult(0, 0, 0, 0, 0, 0, 0, 0, false, false))
         .build();
     server.start();
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {

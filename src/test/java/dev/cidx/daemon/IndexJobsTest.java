@@ -13,7 +13,6 @@ import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
 import dev.cidx.index.IndexException;
 import dev.cidx.index.IndexProgress;
-import dev.cidx.index.IndexRun;
 import dev.cidx.index.IndexScope;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.Messages.IndexParams;
@@ -52,7 +51,7 @@ class IndexJobsTest {
   DaemonServer server;
   ExecutorService clients = Executors.newCachedThreadPool();
 
-  static final IndexRun DONE = new IndexRun(22, 10, 2, 1, 83, 10, 5, 1.5, true, false);
+  static final IndexResult DONE = new IndexResult(22, 10, 2, 1, 83, 10, 5, 1.5, true, false);
 
   /** Reports half-way progress, then waits for {@link #release} or a cancel. */
   static final class FakeIndexer implements IndexJobs.Runner {
@@ -69,7 +68,7 @@ class IndexJobsTest {
     final List<String> commitModels = new CopyOnWriteArrayList<>();
 
     @Override
-    public IndexRun run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
+    public IndexResult run(CidxConfig config, IndexScope scope, Supplier<Embedder> embedder, IndexProgress progress,
         BooleanSupplier cancelled) throws IndexException {
       runs.incrementAndGet();
       commitModels.add(config.embeddingModel());
@@ -90,7 +89,7 @@ class IndexJobsTest {
           if (cancelled.getAsBoolean()) {
             cancels.incrementAndGet();
             rollback.await();
-            return new IndexRun(22, 3, 0, 0, 0, 5, 0, 1.0, false, true);
+            return new IndexResult(22, 3, 0, 0, 0, 5, 0, 1.0, false, true);
           }
         }
       } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.protocol.Messages.IndexResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cidx.config.CidxConfig;
@@ -34,7 +35,7 @@ class ChunkerUpgradeTest {
   @TempDir Path root;
   final Embedder embedder = TestModels.shared(EmbeddingModel.BGE_SMALL_EN_V15);
 
-  private IndexRun index(RepoPaths repo) throws Exception {
+  private IndexResult index(RepoPaths repo) throws Exception {
     return new Indexer(repo, CidxConfig.defaults(), () -> embedder).run(false, IndexProgress.NONE, () -> false);
   }
 
@@ -74,7 +75,7 @@ class ChunkerUpgradeTest {
       assertThat(IndexerTest.hashesOf(snapshot, PATH)).containsExactly(old.contentHash());
     }
 
-    IndexRun upgrade = index(repo);
+    IndexResult upgrade = index(repo);
 
     assertThat(upgrade.filesIndexed()).isEqualTo(IndexerTest.FILES.size());
     assertThat(upgrade.chunksEmbedded()).as("every chunk's text is in the embedding cache already").isZero();

@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.protocol.Messages.IndexResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cidx.config.CidxConfig;
@@ -50,7 +51,7 @@ class FullTextFirstTest {
   }
 
   /** Runs with {@code schedule}, cancelling once a progress report matches {@code stopWhen}. */
-  private IndexRun index(CommitSchedule schedule, Predicate<IndexProgress.Snapshot> stopWhen) throws Exception {
+  private IndexResult index(CommitSchedule schedule, Predicate<IndexProgress.Snapshot> stopWhen) throws Exception {
     return new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT, schedule)
         .run(false, seen::add, () -> !seen.isEmpty() && stopWhen.test(seen.get(seen.size() - 1)));
   }
@@ -73,7 +74,7 @@ class FullTextFirstTest {
 
   @Test
   void aRunStoppedAfterItsTextCommitLeavesEveryFileSearchableByText() throws Exception {
-    IndexRun stopped = index(new CommitSchedule(0, 1_000, Duration.ofHours(1)), IndexProgress.Snapshot::textCommitted);
+    IndexResult stopped = index(new CommitSchedule(0, 1_000, Duration.ofHours(1)), IndexProgress.Snapshot::textCommitted);
 
     assertThat(stopped.cancelled()).isTrue();
     assertThat(stopped.committed()).as("the full-text commit stays").isTrue();
@@ -101,7 +102,7 @@ class FullTextFirstTest {
   @Test
   void checkpointsCommitVectorsAsTheyAreEmbeddedAndTheNextRunEmbedsOnlyTheRest() throws Exception {
     int batch = EmbeddingPass.BATCH;
-    IndexRun stopped = index(new CommitSchedule(0, batch, Duration.ofHours(1)), p -> p.chunksEmbedded() >= 2 * batch);
+    IndexResult stopped = index(new CommitSchedule(0, batch, Duration.ofHours(1)), p -> p.chunksEmbedded() >= 2 * batch);
 
     assertThat(stopped.cancelled()).isTrue();
     CommitInfo partial = commit();
@@ -109,7 +110,7 @@ class FullTextFirstTest {
     assertThat(partial.fullyEmbedded()).isFalse();
 
     seen.clear();
-    IndexRun resumed = index(CommitSchedule.DEFAULT, p -> false);
+    IndexResult resumed = index(CommitSchedule.DEFAULT, p -> false);
 
     assertThat(resumed.committed()).isTrue();
     assertThat(resumed.filesIndexed()).as("nothing on disk changed: nothing is rechunked").isZero();
@@ -130,7 +131,7 @@ class FullTextFirstTest {
     index(CommitSchedule.DEFAULT, p -> false);
     CommitInfo first = commit();
 
-    IndexRun again = index(CommitSchedule.DEFAULT, p -> false);
+    IndexResult again = index(CommitSchedule.DEFAULT, p -> false);
 
     assertThat(again.committed()).isFalse();
     assertThat(commit().indexedAt()).isEqualTo(first.indexedAt());

@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.protocol.Messages.IndexResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cidx.config.CidxConfig;
@@ -41,7 +42,7 @@ class IndexSnapshotTest {
   }
 
   private void index() throws Exception {
-    IndexRun run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT,
+    IndexResult run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT,
         CommitSchedule.DEFAULT).run(false, IndexProgress.NONE, () -> false);
     assertThat(run.committed()).isTrue();
   }

@@ -1,5 +1,6 @@
 package dev.cidx.index;
 
+import dev.cidx.protocol.Messages.IndexResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cidx.config.CidxConfig;
@@ -76,12 +77,12 @@ class IndexerTest {
     Files.writeString(file, text);
   }
 
-  private IndexRun index(CompactionPolicy policy) throws Exception {
+  private IndexResult index(CompactionPolicy policy) throws Exception {
     return index(policy, false);
   }
 
-  private IndexRun index(CompactionPolicy policy, boolean clear) throws Exception {
-    IndexRun run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, policy, CommitSchedule.DEFAULT)
+  private IndexResult index(CompactionPolicy policy, boolean clear) throws Exception {
+    IndexResult run = new Indexer(repo, CidxConfig.defaults(), () -> embedder, policy, CommitSchedule.DEFAULT)
         .run(clear, IndexProgress.NONE, () -> false);
     assertThat(run.committed()).isTrue();
     return run;
@@ -140,7 +141,7 @@ class IndexerTest {
 
   // ---- runs limited to some paths (a watch, notify)
 
-  private IndexRun indexPaths(String... paths) throws Exception {
+  private IndexResult indexPaths(String... paths) throws Exception {
     return new Indexer(repo, CidxConfig.defaults(), () -> embedder, CompactionPolicy.DEFAULT, CommitSchedule.DEFAULT)
         .run(IndexScope.of(List.of(paths)), IndexProgress.NONE, () -> false);
   }
@@ -199,7 +200,7 @@ class IndexerTest {
       mailerBefore = hashesOf(snapshot, "src/Mailer.java");
     }
 
-    IndexRun run = indexPaths("src/Sorter.java", "src/New.java");
+    IndexResult run = indexPaths("src/Sorter.java", "src/New.java");
 
     assertThat(run.committed()).isTrue();
     assertThat(run.filesScanned()).isEqualTo(2);
@@ -213,7 +214,7 @@ class IndexerTest {
       assertThat(snapshot.paths()).contains("src/New.java");
     }
     // The next full run finds the change the scoped one did not look at.
-    IndexRun full = index(CompactionPolicy.DEFAULT);
+    IndexResult full = index(CompactionPolicy.DEFAULT);
     assertThat(full.filesIndexed()).isEqualTo(1);
   }
 
@@ -228,7 +229,7 @@ class IndexerTest {
     Files.delete(root.resolve("src/util/Strings.java"));
     Files.delete(root.resolve("src/util"));
 
-    IndexRun run = indexPaths("src/Matrix.java", "src/util");
+    IndexResult run = indexPaths("src/Matrix.java", "src/util");
 
     assertThat(run.filesDeleted()).isEqualTo(3);
     assertThat(indexedPaths()).doesNotContain("src/Matrix.java", "src/util/Strings.java", "src/util/deep/Numbers.java")
@@ -239,7 +240,7 @@ class IndexerTest {
   void aScopedRun_withNothingChanged_commitsNothing() throws Exception {
     index(CompactionPolicy.DEFAULT);
     CommitInfo before = commit();
-    IndexRun run = indexPaths("src/Sorter.java", "src/gone.java", "no/such/dir");
+    IndexResult run = indexPaths("src/Sorter.java", "src/gone.java", "no/such/dir");
     assertThat(run.committed()).isFalse();
     assertThat(run.filesIndexed()).isZero();
     assertThat(commit().indexedAt()).isEqualTo(before.indexedAt());
@@ -247,7 +248,7 @@ class IndexerTest {
 
   @Test
   void aScopedRun_withoutAnIndex_indexesTheWholeRepository() throws Exception {
-    IndexRun run = indexPaths("src/Sorter.java");
+    IndexResult run = indexPaths("src/Sorter.java");
     assertThat(run.committed()).isTrue();
     assertThat(indexedPaths()).hasSize(12);
   }
@@ -274,7 +275,7 @@ class IndexerTest {
     CommitInfo before = commit();
     write("src/Mailer.java", javaClass("Mailer", "renders a birthday card with balloons and confetti"));
 
-    IndexRun run = index(CompactionPolicy.DEFAULT);
+    IndexResult run = index(CompactionPolicy.DEFAULT);
 
     assertThat(run.filesIndexed()).isEqualTo(1);
     CommitInfo after = commit();
@@ -327,7 +328,7 @@ class IndexerTest {
     }
     Files.delete(root.resolve("src/Cache.java"));
 
-    IndexRun run = index(CompactionPolicy.DEFAULT);
+    IndexResult run = index(CompactionPolicy.DEFAULT);
 
     assertThat(run.filesDeleted()).isEqualTo(1);
     CommitInfo after = commit();

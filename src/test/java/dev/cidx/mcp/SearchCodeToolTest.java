@@ -46,6 +46,14 @@ class SearchCodeToolTest {
   }
 
   @Test
+  void text_showsEachResultsLocation_thenItsSnippetLinesNumbered() {
+    String text = text(call(Map.of("query", "upload", "limit", 2, "max_chars", 100_000)));
+    assertThat(text).startsWith("2 results for \"upload\" (hybrid, via daemon, 1 ms)\n"
+        + "f1.java:1-11 java 1.000\n  1: line one of 1\n  2: " + "x".repeat(300) + "\n  3: line three\n  4: line four\n"
+        + "f2.java:2-12 java 0.500\n  2: line one of 2\n");
+  }
+
+  @Test
   void maxChars_shortensSnippetsFirst_thenLeavesResultsForTheNextPage() {
     CallToolResult roomy = call(Map.of("query", "upload", "limit", 10));
     assertThat(cast(roomy.structuredContent()).get("snippets_shortened")).isEqualTo(false);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.protocol.Messages.HelloParams;
+import dev.cidx.protocol.Messages.IndexParams;
 import dev.cidx.protocol.Messages.OutputParams;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.TerminalInfo;
@@ -39,6 +40,22 @@ class StreamingCodecTest {
     assertThat(JsonLines.MAPPER.treeToValue(hello.path("params"), HelloParams.class)).isEqualTo(HelloParams.current());
     assertThat(new String(StreamingCodec.request(2, Methods.PING, StreamingCodec.NO_PARAMS), StandardCharsets.UTF_8))
         .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\",\"params\":{}}\n");
+  }
+
+  /**
+   * The client writes its params by hand, off databind (see {@link StreamingCodec}); with every field set,
+   * each must write exactly what databind writes of the record, so the two spellings cannot drift apart.
+   */
+  @Test
+  void everyHandWrittenParams_writesWhatDatabindWritesOfTheRecord() throws Exception {
+    List<StreamingCodec.Params> all = List.of(HelloParams.current(),
+        new RunParams(List.of("query", "x"), "/repo", new TerminalInfo(true, true, 80), Map.of("LANG", "C")),
+        new IndexParams(true, true));
+    for (StreamingCodec.Params params : all) {
+      JsonNode written = parse(StreamingCodec.request(1, "m", params)).path("params");
+      assertThat(written.toString()).as(params.getClass().getSimpleName())
+          .isEqualTo(JsonLines.MAPPER.valueToTree(params).toString());
+    }
   }
 
   @Test

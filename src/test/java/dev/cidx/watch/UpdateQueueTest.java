@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cidx.index.IndexException;
-import dev.cidx.index.IndexRun;
+import dev.cidx.protocol.Messages.IndexResult;
 import dev.cidx.index.IndexScope;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class UpdateQueueTest {
-  private static final IndexRun COMMITTED = new IndexRun(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
+  private static final IndexResult COMMITTED = new IndexResult(1, 1, 1, 0, 1, 1, 0, 0.1, true, false);
 
   private final List<IndexScope> updates = new CopyOnWriteArrayList<>();
   private UpdateQueue queue;
@@ -124,7 +124,7 @@ class UpdateQueueTest {
       running.countDown();
       await().atMost(Duration.ofSeconds(10)).until(cancelled::getAsBoolean);
       sawCancel.set(true);
-      return new IndexRun(1, 0, 0, 0, 0, 0, 0, 0.1, false, true);
+      return new IndexResult(1, 0, 0, 0, 0, 0, 0, 0.1, false, true);
     }, UpdateQueue.Listener.NONE);
     queue.add(IndexScope.ALL, Duration.ZERO);
     assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
