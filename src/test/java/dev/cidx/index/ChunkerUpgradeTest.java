@@ -108,7 +108,7 @@ class ChunkerUpgradeTest {
       writer.commit();
     }
 
-    IndexRun upgrade = index(repo);
+    IndexResult upgrade = index(repo);
 
     assertThat(upgrade.filesIndexed()).isEqualTo(IndexerTest.FILES.size());
     assertThat(upgrade.chunksEmbedded()).isZero();
