@@ -1,7 +1,6 @@
 package dev.cidx.index;
 
 import dev.cidx.config.PrivateFiles;
-import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.ObjectSerializer;
 import com.github.jelmerk.hnswlib.core.SearchResult;
@@ -56,7 +55,7 @@ public final class VectorStore {
 
   public static VectorStore create(int dimension, int capacity) {
     HnswIndex<Long, float[], Vector, Float> graph = HnswIndex
-        .newBuilder(dimension, DistanceFunctions.FLOAT_INNER_PRODUCT, Math.max(capacity, 16))
+        .newBuilder(dimension, new DotProduct.UnitVectorDistance(), Math.max(capacity, 16))
         .withM(M)
         .withEfConstruction(EF_CONSTRUCTION)
         .withEf(GRAPH_EF)
@@ -220,11 +219,7 @@ public final class VectorStore {
 
   /** Dot product of unit vectors: their cosine similarity. */
   public static float similarity(float[] a, float[] b) {
-    float sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += a[i] * b[i];
-    }
-    return sum;
+    return DotProduct.of(a, b);
   }
 
   /** A found vector and its cosine similarity to the query. */
