@@ -44,6 +44,7 @@ import java.util.function.LongFunction;
  */
 public final class VectorStore {
   static final int M = 16;
+  /** 100 would halve the build but loses 0.6 points of recall@10 on java.base (BENCHMARKS.md, issue 9 §3). */
   static final int EF_CONSTRUCTION = 200;
   private static final int GRAPH_EF = 10;
 
