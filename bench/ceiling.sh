@@ -37,7 +37,8 @@ unset JAVA_TOOL_OPTIONS
 echo "load after:  $(uptime)"
 python3 - "$out.json" "$(( (end - start) / 1000000 ))" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1])); ms = int(sys.argv[2])
+text = open(sys.argv[1]).read(); ms = int(sys.argv[2])
+r = json.loads(text[text.index('{'):])  # JFR prints a line of its own first
 print(f"files {r['files_indexed']}, chunks {r['chunks_total']}, embedded {r['chunks_embedded']}")
 print(f"whole process: {ms / 1000:.1f} s -> {r['chunks_total'] / (ms / 1000):.0f} chunks/s end to end "
       f"(the run's own {r['seconds']:.1f} s -> {r['chunks_total'] / r['seconds']:.0f} chunks/s)")

@@ -171,12 +171,10 @@ public final class DeltaVectors {
   /** Dot product of row {@code row} with {@code query}: their cosine similarity, as both are unit length. */
   public float similarity(int row, float[] query) {
     // Reads the shared array in place: an exact scan of the delta allocates nothing per row.
-    int base = row * dimension;
-    float sum = 0;
-    for (int i = 0; i < dimension; i++) {
-      sum += vectors[base + i] * query[i];
+    if (query.length != dimension) {
+      throw new IllegalArgumentException("query dimension (" + query.length + ") must be " + dimension);
     }
-    return sum;
+    return DotProduct.of(vectors, row * dimension, query);
   }
 
   private static void checkDimension(int dimension) {

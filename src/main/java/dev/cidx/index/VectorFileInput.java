@@ -28,7 +28,8 @@ final class VectorFileInput {
   /** Classes a cidx vector file holds: the graph, its distance and comparator, cidx's two serializers. */
   static final Set<String> ALLOWED_CLASSES = Set.of(
       "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex",
-      "com.github.jelmerk.hnswlib.core.DistanceFunctions$FloatInnerProduct",
+      "com.github.jelmerk.hnswlib.core.DistanceFunctions$FloatInnerProduct", // files written before DotProduct
+      "dev.cidx.index.DotProduct$UnitVectorDistance",
       "java.util.Comparators$NaturalOrderComparator",
       "java.lang.Enum",
       "dev.cidx.index.VectorStore$IdSerializer",

@@ -107,4 +107,34 @@ class VectorStoreTest {
     java.nio.file.Files.writeString(file, "not a graph");
     assertThatThrownBy(() -> VectorStore.load(file)).isInstanceOf(java.io.IOException.class);
   }
+
+  /**
+   * vectors-before-dot-product.hnsw was saved by main at 16ec1d0, whose graphs named hnswlib's
+   * FLOAT_INNER_PRODUCT: 40 vectors of dimension 8, hashes 1000..1039, made by {@code unit(new Random(42), 8)}.
+   */
+  @Test
+  void load_readsAVectorFileWrittenBeforeDotProduct_andKeepsGrowingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("vectors-1.hnsw");
+    try (var in = VectorStoreTest.class.getResourceAsStream("vectors-before-dot-product.hnsw")) {
+      java.nio.file.Files.copy(in, file);
+    }
+    VectorStore store = VectorStore.load(file);
+    assertThat(store.size()).isEqualTo(40);
+    Random r = new Random(42);
+    for (long hash = 1000; hash < 1040; hash++) {
+      float[] v = unit(r, 8);
+      assertThat(store.vector(hash)).get().isEqualTo(v);
+      assertThat(store.nearest(v, 1, 40).get(0).hash()).isEqualTo(hash);
+    }
+    java.util.Map<Long, float[]> more = new java.util.HashMap<>();
+    for (long hash = 2000; hash < 2600; hash++) {
+      more.put(hash, unit(r, 8));
+    }
+    store.addAll(List.copyOf(more.keySet()), more::get);
+    Path again = dir.resolve("vectors-2.hnsw");
+    store.save(again);
+    VectorStore reloaded = VectorStore.load(again);
+    assertThat(reloaded.size()).isEqualTo(640);
+    assertThat(reloaded.nearest(more.get(2300L), 1, 50).get(0).hash()).isEqualTo(2300L);
+  }
 }
