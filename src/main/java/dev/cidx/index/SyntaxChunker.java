@@ -32,12 +32,24 @@ import org.treesitter.TSTree;
 final class SyntaxChunker {
   /** Larger files are left to windows: the parse is linear, but the tree of a generated file helps no one. */
   static final int MAX_FILE_CHARS = 1_000_000;
-  /** A parse taking longer than this (hostile or pathological input) is abandoned. */
-  static final long PARSE_TIMEOUT_MICROS = 2_000_000;
+  /**
+   * A parse taking longer than {@link #parseTimeoutMicros} (hostile or pathological input) is abandoned.
+   * The bound is wall time (tree-sitter's clock), so it scales with the file and leaves about ten times
+   * a normal parse's time: dense Java parses at about 1.1 µs per character on an idle core (1 MB in 1.1 s,
+   * javac's Attr.java in 0.1 s), and a flat 2 s cut big files to windows whenever the machine was busy,
+   * which made the chunks of one repository depend on the load.
+   */
+  static final long PARSE_TIMEOUT_BASE_MICROS = 2_000_000;
+  static final long PARSE_TIMEOUT_MICROS_PER_CHAR = 10;
   /** Nesting deeper than this is left to windows, bounding the recursion whatever the input. */
   static final int MAX_DEPTH = 32;
   /** A context line is cut to this many characters; the chunker reserves tokens for it. */
   static final int MAX_CONTEXT_CHARS = 160;
+
+  /** How long the parse of a file of {@code chars} characters may take: 2 s plus 10 µs per character. */
+  static long parseTimeoutMicros(int chars) {
+    return PARSE_TIMEOUT_BASE_MICROS + PARSE_TIMEOUT_MICROS_PER_CHAR * chars;
+  }
 
   /** Lines {@code start..end} (0-based, inclusive) as one chunk, or cut into windows when not {@code whole}. */
   record Piece(int start, int end, boolean whole, String context) {}
@@ -62,7 +74,7 @@ final class SyntaxChunker {
     if (grammar.isEmpty()) {
       return Optional.empty();
     }
-    TSParser parser = TreeSitterGrammars.parser(grammar.get(), PARSE_TIMEOUT_MICROS);
+    TSParser parser = TreeSitterGrammars.parser(grammar.get(), parseTimeoutMicros(text.length()));
     TSTree tree = parser.parseString(null, text);
     if (!TreeSitterGrammars.hasTree(tree)) {
       return Optional.empty();
