@@ -35,12 +35,8 @@ class ChunkerUpgradeTest {
   @TempDir Path root;
   final Embedder embedder = TestModels.shared(EmbeddingModel.BGE_SMALL_EN_V15);
 
-  private IndexResult index(RepoPaths repo) throws Exception {
-    return new Indexer(repo, CidxConfig.defaults(), () -> embedder).run(false, IndexProgress.NONE, () -> false);
-  }
-
-  @Test
-  void anIndexWithoutTheChunkerVersion_isRechunkedWhole_andOnlyChangedChunksAreEmbedded() throws Exception {
+  /** IndexerTest's files, indexed by this version. */
+  private RepoPaths indexedRepository() throws Exception {
     RepoPaths repo = TestRepo.create(root);
     for (Map.Entry<String, String> f : IndexerTest.FILES.entrySet()) {
       Path file = root.resolve(f.getKey());
@@ -48,6 +44,16 @@ class ChunkerUpgradeTest {
       Files.writeString(file, f.getValue());
     }
     index(repo);
+    return repo;
+  }
+
+  private IndexResult index(RepoPaths repo) throws Exception {
+    return new Indexer(repo, CidxConfig.defaults(), () -> embedder).run(false, IndexProgress.NONE, () -> false);
+  }
+
+  @Test
+  void anIndexWithoutTheChunkerVersion_isRechunkedWhole_andOnlyChangedChunksAreEmbedded() throws Exception {
+    RepoPaths repo = indexedRepository();
     Set<Long> current;
     try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
       current = IndexerTest.hashesOf(snapshot, PATH);
@@ -90,13 +96,7 @@ class ChunkerUpgradeTest {
 
   @Test
   void anIndexWithOlderFields_isRechunkedWhole_withoutEmbeddingAnything() throws Exception {
-    RepoPaths repo = TestRepo.create(root);
-    for (Map.Entry<String, String> f : IndexerTest.FILES.entrySet()) {
-      Path file = root.resolve(f.getKey());
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, f.getValue());
-    }
-    index(repo);
+    RepoPaths repo = indexedRepository();
     // What the last version left: the same chunks, in documents without the name fields.
     try (Directory dir = FSDirectory.open(repo.indexDir());
         IndexWriter writer = new IndexWriter(dir,
