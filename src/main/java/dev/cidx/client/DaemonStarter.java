@@ -1,6 +1,5 @@
 package dev.cidx.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.PrivateFiles;
 import dev.cidx.config.CidxConfig;
@@ -9,9 +8,13 @@ import dev.cidx.config.EmbeddingSettings;
 import dev.cidx.config.RepoPaths;
 import dev.cidx.config.UnsafePathException;
 import dev.cidx.protocol.ErrorCode;
+import dev.cidx.protocol.JsonLines;
 import dev.cidx.protocol.Messages.HelloResult;
+import dev.cidx.protocol.Messages.IndexProgressParams;
 import dev.cidx.protocol.Messages.RunParams;
 import dev.cidx.protocol.Messages.ShutdownParams;
+import dev.cidx.protocol.Messages.StatusResult;
+import dev.cidx.protocol.Messages.WatchStatus;
 import dev.cidx.protocol.Methods;
 import dev.cidx.protocol.Version;
 import java.io.File;
@@ -216,28 +219,32 @@ public final class DaemonStarter {
     }
   }
 
-  /** Throws if the daemon's status shows it writing; a status it cannot give (an older daemon) shows nothing. */
+  /**
+   * Throws if the daemon's status shows it writing; a status it cannot give (an older daemon) shows nothing.
+   * The status binds to this version's {@link StatusResult}, ignoring what it does not know, so a field
+   * another version lacks reads as absent (not writing) and a renamed field here fails to compile.
+   */
   private static void refuseIfWriting(DaemonClient client, HelloResult hello) throws DaemonUnavailableException {
-    JsonNode status;
+    StatusResult status;
     try {
-      status = client.call(Methods.STATUS, null, Duration.ofSeconds(5));
-    } catch (DaemonRpcException e) {
-      return;
+      status = JsonLines.convert(client.call(Methods.STATUS, null, Duration.ofSeconds(5)), StatusResult.class);
+    } catch (DaemonRpcException | IllegalArgumentException e) {
+      return; // no status, or one this version cannot read: the shutdown's unless_writing is the check left
     }
-    JsonNode indexing = status.path("indexing");
-    if (indexing.isObject()) {
+    IndexProgressParams indexing = status.indexing();
+    if (indexing != null) {
       throw new DaemonWritingException(describe(hello) + " is indexing since "
-          + localTime(indexing.path("started_at").asText()) + ", " + indexing.path("chunks_embedded").asInt() + "/"
-          + indexing.path("chunks_to_embed").asInt() + " chunks embedded; it is left to finish", hello.pid(), true);
+          + localTime(Objects.toString(indexing.startedAt(), "")) + ", " + indexing.chunksEmbedded() + "/"
+          + indexing.chunksToEmbed() + " chunks embedded; it is left to finish", hello.pid(), true);
     }
     // Pending paths are not looked at here: the status cannot tell new ones from retries of an update that
     // keeps failing, which must not pin an old daemon for ever; the daemon itself refuses unless_writing.
-    JsonNode watch = status.path("watch");
-    if (watch.path("active").asBoolean()) {
+    WatchStatus watch = status.watch();
+    if (watch != null && watch.active()) {
       throw new DaemonWritingException(describe(hello) + " is watching this repository; it is left running",
           hello.pid(), false);
     }
-    if (watch.path("updating").asBoolean()) {
+    if (watch != null && watch.updating()) {
       throw new DaemonWritingException(describe(hello) + " is indexing changes it was told of; it is left running",
           hello.pid(), false);
     }

@@ -241,6 +241,22 @@ class DaemonStarterTest {
   }
 
   @Test
+  void oldDaemonWhoseStatusThisVersionCannotRead_isAskedToStopUnlessWriting_andReplaced() throws Exception {
+    // Another version may shape a field differently; an unreadable status shows nothing, and the
+    // shutdown's unless_writing is the check left.
+    List<JsonNode> shutdowns = new CopyOnWriteArrayList<>();
+    try (FakeDaemon old = oldDaemon(Map.of("running", true, "pid", "four thousand", "watch", "active"), false,
+        shutdowns)) {
+      try (DaemonClient c = starter(inProcessDaemon()).connect()) {
+        assertThat(c.hello().cidxVersion()).isEqualTo(Version.CIDX);
+      }
+      assertThat(shutdowns).hasSize(1);
+      assertThat(shutdowns.get(0).path("unless_writing").asBoolean()).isTrue();
+    }
+    assertThat(spawns.get()).isEqualTo(1);
+  }
+
+  @Test
   void newDaemonOfTheWrongVersionToo_isReported_notRetriedForever() throws Exception {
     DaemonStarter.Spawner wrongVersion = () -> {
       spawns.incrementAndGet();
