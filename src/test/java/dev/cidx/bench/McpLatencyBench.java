@@ -24,7 +24,7 @@ import java.util.Map;
  * stdio to {@code bin/cidx mcp}, through the daemon), next to the same query sent straight to the
  * daemon's socket: with {@code limit} 10 (what {@code cidx query} asks) and with the limit {@code
  * search_code} really asks for (its page fetch, see {@code SearchCursor}). The three take turns, so a busy
- * machine slows them alike, and each gets its own queries (Javadoc sentences of the repository, as in
+ * machine slows them alike, and each gets its own queries, the thirds rotating over the paths (Javadoc sentences of the repository, as in
  * {@link QueryLatencyBench}): the daemon caches query vectors, so a query repeated on a second path would
  * skip the embedding the first one paid for. The daemon must be running with its cache loaded (bench/mcp.sh does that).
  *
@@ -59,12 +59,16 @@ public final class McpLatencyBench {
         int fetch = Math.max(50, QueryRequest.DEFAULT_LIMIT * 5);
         for (int i = 0; i < each; i++) {
           String suffix = mode == SearchMode.HYBRID ? "" : " "; // a new text per mode: no cached vector either
+          // The three thirds of the questions rotate over the paths, so each path asks every kind of question.
+          String forMcp = all.get((i % 3) * each + i) + suffix;
+          String forSocket = all.get(((i + 1) % 3) * each + i) + suffix;
+          String forFetch = all.get(((i + 2) % 3) * each + i) + suffix;
           long t0 = System.nanoTime();
-          callTool(mcp, all.get(i) + suffix, mode);
+          callTool(mcp, forMcp, mode);
           long t1 = System.nanoTime();
-          socket.query(QueryRequest.builder(all.get(each + i) + suffix).mode(mode).build());
+          socket.query(QueryRequest.builder(forSocket).mode(mode).build());
           long t2 = System.nanoTime();
-          socket.query(QueryRequest.builder(all.get(2 * each + i) + suffix).mode(mode).limit(fetch).build());
+          socket.query(QueryRequest.builder(forFetch).mode(mode).limit(fetch).build());
           long t3 = System.nanoTime();
           viaMcp[i] = (t1 - t0) / 1e6;
           viaSocket[i] = (t2 - t1) / 1e6;
