@@ -3,8 +3,6 @@ package dev.cidx.cli;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.config.RepoPaths;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,11 +30,8 @@ final class ClearCacheCommand implements Callable<Integer> {
     Optional<Boolean> cleared = daemon.isPresent() ? DaemonControl.clearCache(repo) : Optional.empty();
     PrintStream out = root.context().out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("running", cleared.isPresent());
-      result.put("pid", cleared.isPresent() ? daemon.get().pid() : null);
-      result.put("cleared", cleared.orElse(false));
-      out.println(Json.write(result));
+      out.println(Json.write(new ControlResults.CacheCleared(cleared.isPresent(),
+          cleared.isPresent() ? daemon.get().pid() : null, cleared.orElse(false))));
     } else if (cleared.isEmpty()) {
       out.println("no daemon is running for " + repo.root() + ": nothing to clear");
     } else if (cleared.get()) {

@@ -3,8 +3,6 @@ package dev.cidx.cli;
 import dev.cidx.client.DaemonControl;
 import dev.cidx.client.DaemonUnavailableException;
 import dev.cidx.config.RepoPaths;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,13 +34,8 @@ final class DaemonRestartCommand implements Callable<Integer> {
       throw new UserError("cannot start the daemon: " + e.getMessage(), e);
     }
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("running", true);
-      result.put("pid", started.pid());
-      result.put("previous_pid", previous.isPresent() ? previous.getAsLong() : null);
-      result.put("socket_path", repo.socketPath().toString());
-      result.put("repo_root", repo.root().toString());
-      root.context().out().println(Json.write(result));
+      root.context().out().println(Json.write(new ControlResults.DaemonRestarted(true, started.pid(),
+          previous.isPresent() ? previous.getAsLong() : null, repo.socketPath().toString(), repo.root().toString())));
     } else if (previous.isPresent()) {
       root.context().out().println("daemon restarted for " + repo.root() + " (pid " + previous.getAsLong() + " → "
           + started.pid() + ")");

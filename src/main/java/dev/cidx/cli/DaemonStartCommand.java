@@ -6,9 +6,7 @@ import dev.cidx.config.RepoPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -53,13 +51,8 @@ final class DaemonStartCommand implements Callable<Integer> {
     }
     PrintStream out = root.context().out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("running", true);
-      result.put("pid", started.pid());
-      result.put("already_running", started.alreadyRunning());
-      result.put("socket_path", repo.socketPath().toString());
-      result.put("repo_root", repo.root().toString());
-      out.println(Json.write(result));
+      out.println(Json.write(new ControlResults.DaemonStarted(true, started.pid(), started.alreadyRunning(),
+          repo.socketPath().toString(), repo.root().toString())));
     } else if (started.alreadyRunning()) {
       out.println("a daemon is already running for " + repo.root() + " (pid " + started.pid() + ")");
     } else {

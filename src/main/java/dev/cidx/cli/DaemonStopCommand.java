@@ -2,8 +2,6 @@ package dev.cidx.cli;
 
 import dev.cidx.config.RepoPaths;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,11 +29,8 @@ final class DaemonStopCommand implements Callable<Integer> {
     OptionalLong stopped = DaemonCommands.stop(repo);
     PrintStream out = root.context().out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("running", false);
-      result.put("stopped", stopped.isPresent());
-      result.put("pid", stopped.isPresent() ? stopped.getAsLong() : null);
-      out.println(Json.write(result));
+      out.println(Json.write(new ControlResults.DaemonStopped(false, stopped.isPresent(),
+          stopped.isPresent() ? stopped.getAsLong() : null)));
     } else if (stopped.isPresent()) {
       out.println("daemon stopped (pid " + stopped.getAsLong() + ")");
     } else {

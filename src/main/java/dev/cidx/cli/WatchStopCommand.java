@@ -9,8 +9,6 @@ import dev.cidx.protocol.Messages.WatchStopResult;
 import dev.cidx.protocol.Methods;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,11 +45,8 @@ final class WatchStopCommand implements Callable<Integer> {
     boolean daemonStopped = daemon != null && daemon.stopped();
     PrintStream out = root.context().out();
     if (json) {
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("stopped", daemonStopped || foreground.isPresent());
-      result.put("daemon", daemon);
-      result.put("foreground_pid", foreground.isPresent() ? foreground.getAsLong() : null);
-      out.println(Json.write(result));
+      out.println(Json.write(new ControlResults.WatchStopped(daemonStopped || foreground.isPresent(), daemon,
+          foreground.isPresent() ? foreground.getAsLong() : null)));
       return Cli.FOUND;
     }
     if (daemonStopped) {
