@@ -34,6 +34,12 @@ public record Hit(
     matchedTerms = matchedTerms == null ? List.of() : List.copyOf(matchedTerms);
   }
 
+  /** This hit with {@code stale} as given: staleness is the one part of a hit that is not the index's. */
+  public Hit withStale(boolean stale) {
+    return stale == this.stale ? this : new Hit(path, startLine, endLine, score, language, snippet, snippetStartLine,
+        semanticRank, ftsRank, matchedTerms, stale);
+  }
+
   public String location() {
     return path + ":" + startLine + "-" + endLine;
   }

@@ -31,6 +31,9 @@ import org.apache.lucene.search.Query;
  *
  * <p>Hybrid runs both searches at once (the query embedding, ~10 ms, overlaps the Lucene search) over a
  * window larger than the limit, then fuses them with {@link RankFusion}.
+ *
+ * <p>A request asked again is answered from {@link RecentResults} with only its staleness looked at
+ * anew: the snapshot cannot change under a searcher, and the daemon builds a new one per snapshot.
  */
 public final class Searcher implements QueryService {
   /** Both halves of a hybrid query run here; daemon threads so an idle pool never keeps a JVM alive. */
@@ -43,6 +46,7 @@ public final class Searcher implements QueryService {
   private final Embedder embedder;
   private final IndexSnapshot snapshot;
   private final SemanticSearch semantic;
+  private final RecentResults recent = new RecentResults();
 
   public Searcher(Embedder embedder, IndexSnapshot snapshot) {
     this.embedder = embedder;
@@ -64,6 +68,10 @@ public final class Searcher implements QueryService {
   QueryResult query(QueryRequest request, QueryDeadline deadline) throws SearchException {
     long started = System.nanoTime();
     checkModel();
+    RecentResults.Answer known = recent.get(request);
+    if (known != null) {
+      return again(known, started);
+    }
     ChunkFilter chunkFilter = ChunkFilter.of(request);
     Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
     // A per-file limit skips candidates, so the searches reach further to still fill the limit.
@@ -76,6 +84,7 @@ public final class Searcher implements QueryService {
     deadline.check();
     Predicate<String> matcher = FullTextSearch.matcher(request);
     List<Hit> hits = new ArrayList<>(request.limit());
+    long[] mtimes = new long[request.limit()];
     Map<String, Integer> perFile = new HashMap<>();
     for (Ranked r : ranked) {
       deadline.check();
@@ -89,6 +98,7 @@ public final class Searcher implements QueryService {
       if (request.perFile() > 0 && perFile.merge(d.path(), 1, Integer::sum) > request.perFile()) {
         continue;
       }
+      mtimes[hits.size()] = d.indexedMtime();
       hits.add(toHit(r, d, request, matcher, deadline));
     }
     List<String> warnings = new ArrayList<>(request.pathFilters().isEmpty() ? List.of()
@@ -102,8 +112,27 @@ public final class Searcher implements QueryService {
       }
     }
     double tookMs = (System.nanoTime() - started) / 1e6;
-    return new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits, warnings,
-        coverage);
+    QueryResult result = new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits,
+        warnings, coverage);
+    recent.put(request, new RecentResults.Answer(result, mtimes));
+    return result;
+  }
+
+  /** How many answers this searcher keeps for requests asked again (for tests). */
+  int remembered() {
+    return recent.size();
+  }
+
+  /** An answer given before on this snapshot, with staleness (the file system's part) looked at anew. */
+  private QueryResult again(RecentResults.Answer known, long started) {
+    QueryResult r = known.result();
+    List<Hit> hits = new ArrayList<>(r.results().size());
+    for (int i = 0; i < r.results().size(); i++) {
+      Hit h = r.results().get(i);
+      hits.add(h.withStale(isStale(h.path(), known.indexedMtimes()[i])));
+    }
+    return new QueryResult(r.query(), r.mode(), (System.nanoTime() - started) / 1e6, r.via(), hits, r.warnings(),
+        r.semanticCoverage());
   }
 
   /**

@@ -8,7 +8,8 @@
  *
  * <p>May import: {@code index}, {@code embed}, {@code protocol}, {@code config}, Lucene and HNSW.
  *
- * <p>Threads: every type here is immutable or stateless and safe for concurrent queries. A query
+ * <p>Threads: every type here is immutable, stateless or (like {@link dev.cidx.search.Searcher}'s recent
+ * answers) synchronized, and safe for concurrent queries. A query
  * borrows its searcher from the index snapshot and releases it when done; nothing in this package keeps
  * a searcher or reader beyond one query.
  */
