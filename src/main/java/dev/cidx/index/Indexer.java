@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
@@ -459,37 +460,71 @@ public final class Indexer {
   /**
    * Compaction, and the first build: the previous base (or a new graph) with its dead hashes removed and
    * every other live hash added, saved under a new name with its hash list, and no delta.
+   *
+   * <p>hnswlib only marks a removed vector deleted: it keeps its node, which every later graph search
+   * still walks and every insert still meets. So the old graph is kept only while such dead nodes stay
+   * within the policy's dead fraction of the live vectors; past it (a repository whose chunks all changed,
+   * a chunker upgrade, a deleted directory) the graph is built anew from the live vectors alone, which is
+   * also faster than inserting into a graph of mostly dead nodes.
    */
   private VectorFiles rebuildBase(Optional<CommitInfo> previous, KnownVectors known, Set<Long> live)
       throws IOException, IndexException {
-    VectorStore store = null;
+    VectorStore old = null;
     if (previous.isPresent()) {
-      Path old = repo.indexDir().resolve(previous.get().vectorsFile());
-      if (Files.isRegularFile(old)) {
-        store = VectorStore.load(old);
+      Path file = repo.indexDir().resolve(previous.get().vectorsFile());
+      if (Files.isRegularFile(file)) {
+        old = VectorStore.load(file);
       }
+    }
+    List<Long> dead = new ArrayList<>();
+    if (old != null) {
+      for (Long hash : old.hashes()) {
+        if (!live.contains(hash)) {
+          dead.add(hash);
+        }
+      }
+    }
+    VectorStore store = null;
+    boolean keepOld = old != null
+        && old.deadSlots() + dead.size() <= compaction.deadFraction() * live.size() + VectorStore.MIN_CAPACITY;
+    if (keepOld) {
+      for (Long hash : dead) {
+        old.remove(hash);
+      }
+      List<Long> missing = new ArrayList<>();
+      for (Long hash : live) {
+        if (!old.contains(hash)) {
+          missing.add(hash);
+        }
+      }
+      known.requireAll(missing);
+      old.addAll(missing, known::get);
+      // A graph saved by an older cidx may refuse a hash it once removed (see VectorStore.remove).
+      store = missing.stream().allMatch(old::contains) ? old : null;
     }
     if (store == null) {
-      store = VectorStore.create(identity.dimension(), live.size());
+      store = newBase(old, known, live);
     }
-    for (Long hash : store.hashes()) {
-      if (!live.contains(hash)) {
-        store.remove(hash);
-      }
-    }
-    List<Long> missing = new ArrayList<>();
-    for (Long hash : live) {
-      if (!store.contains(hash)) {
-        missing.add(hash);
-      }
-    }
-    known.requireAll(missing);
-    store.addAll(missing, known::get);
 
     String vectorsFile = freshName(BASE_PREFIX, ".hnsw");
     writeAndRename(vectorsFile, store::save);
     writeAndRename(BaseHashes.fileNameFor(vectorsFile), BaseHashes.of(store.hashes())::write);
     return new VectorFiles(vectorsFile, Optional.empty());
+  }
+
+  /** A graph of the live vectors alone: those the old graph holds come from it, the rest from {@code known}. */
+  private VectorStore newBase(VectorStore old, KnownVectors known, Set<Long> live) throws IOException, IndexException {
+    List<Long> unknown = new ArrayList<>();
+    for (Long hash : live) {
+      if (old == null || !old.contains(hash)) {
+        unknown.add(hash);
+      }
+    }
+    known.requireAll(unknown);
+    VectorStore store = VectorStore.create(identity.dimension(), 0); // addAll makes room for exactly what it adds
+    LongFunction<float[]> vectors = old == null ? known::get : h -> old.vector(h).orElseGet(() -> known.get(h));
+    store.addAll(new ArrayList<>(live), vectors);
+    return store;
   }
 
   private KnownVectors knownVectors(Optional<CommitInfo> previous, EmbeddingCache cache) throws IOException {

@@ -44,6 +44,8 @@ import java.util.function.LongFunction;
  */
 public final class VectorStore {
   static final int M = 16;
+  /** Slots every graph starts with, however few vectors it is made for. */
+  static final int MIN_CAPACITY = 16;
   /** 100 would halve the build but loses 0.6 points of recall@10 on java.base (BENCHMARKS.md, issue 9 §3). */
   static final int EF_CONSTRUCTION = 200;
   private static final int GRAPH_EF = 10;
@@ -56,7 +58,7 @@ public final class VectorStore {
 
   public static VectorStore create(int dimension, int capacity) {
     HnswIndex<Long, float[], Vector, Float> graph = HnswIndex
-        .newBuilder(dimension, new DotProduct.UnitVectorDistance(), Math.max(capacity, 16))
+        .newBuilder(dimension, new DotProduct.UnitVectorDistance(), Math.max(capacity, MIN_CAPACITY))
         .withM(M)
         .withEfConstruction(EF_CONSTRUCTION)
         .withEf(GRAPH_EF)
@@ -117,6 +119,16 @@ public final class VectorStore {
 
   public int size() {
     return graph.size();
+  }
+
+  /**
+   * Graph slots that hold no live vector: removed vectors, whose nodes hnswlib keeps (marked deleted) and
+   * every search still walks, plus room not yet used (the {@link #MIN_CAPACITY} a graph starts with, and
+   * what {@link #add} doubled). {@link #addAll} grows the graph by exactly what it adds, so beyond that
+   * room this counts the removed vectors the graph carries.
+   */
+  public int deadSlots() {
+    return graph.getMaxItemCount() - graph.size();
   }
 
   public boolean contains(long hash) {
@@ -201,8 +213,14 @@ public final class VectorStore {
     }
   }
 
+  /**
+   * Removes a vector. hnswlib refuses to add an id again whose removal carries a higher version than the
+   * item's, silently; removing at version 0 (every item's version) lets a hash that comes back (a file
+   * reverted) be added again. Graphs saved before this removed at {@code Long.MAX_VALUE}, so such an id
+   * stays out after {@link #add}; {@link #contains} tells.
+   */
   public void remove(long hash) {
-    graph.remove(hash, Long.MAX_VALUE);
+    graph.remove(hash, 0);
   }
 
   /** The {@code k} nearest vectors, best first, exploring at least {@code ef} candidates. */

@@ -189,6 +189,79 @@ class IndexerTest {
         .isInstanceOf(IndexMissingException.class);
   }
 
+  // ---- the base's dead nodes (hnswlib keeps a removed vector's node, marked deleted)
+
+  private void writeExtraFiles(String version) throws IOException {
+    for (int i = 0; i < 20; i++) {
+      write("src/Extra" + i + ".java", javaClass("Extra" + i, "helper number " + i + " for reports, " + version));
+    }
+  }
+
+  private VectorStore base() throws IOException {
+    return VectorStore.load(repo.indexDir().resolve(commit().vectorsFile()));
+  }
+
+  @Test
+  void whenEveryChunkChanges_theBaseIsBuiltAnew_withoutTheOldNodes() throws Exception {
+    writeExtraFiles("first");
+    index(CompactionPolicy.DEFAULT);
+    assertThat(base().size()).isEqualTo(32);
+    // A chunker upgrade, or a rewrite of everything: every vector of the old graph is dead.
+    for (Map.Entry<String, String> f : FILES.entrySet()) {
+      write(f.getKey(), f.getValue().replace(". */", ", second version. */"));
+    }
+    writeExtraFiles("second");
+    index(CompactionPolicy.DEFAULT);
+    VectorStore base = base();
+    assertThat(base.size()).isEqualTo(32);
+    assertThat(base.deadSlots()).as("no node of the old graph is carried: only a new graph's room")
+        .isEqualTo(VectorStore.MIN_CAPACITY);
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      assertThat(new HashSet<>(base.hashes())).isEqualTo(liveHashes(snapshot));
+    }
+  }
+
+  @Test
+  void aFewDeadNodesAreCarried_untilTheyPassThePolicysFraction_thenTheGraphIsBuiltAnew() throws Exception {
+    CompactionPolicy rebuildEveryRun = new CompactionPolicy(0, 0.0, 0.5); // rebuild; tolerate dead up to half
+    writeExtraFiles("first");
+    index(rebuildEveryRun);
+    write("src/Sorter.java", javaClass("Sorter", "sorts a list of integers in descending order with heapsort"));
+    write("src/Mailer.java", javaClass("Mailer", "sends a text message to a phone number"));
+    index(rebuildEveryRun);
+    assertThat(base().deadSlots()).as("two removed vectors stay in the reused graph")
+        .isEqualTo(VectorStore.MIN_CAPACITY + 2);
+
+    writeExtraFiles("second"); // 20 more dead: past half of the 32 live vectors
+    index(rebuildEveryRun);
+    VectorStore base = base();
+    assertThat(base.deadSlots()).isEqualTo(VectorStore.MIN_CAPACITY);
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      assertThat(new HashSet<>(base.hashes())).isEqualTo(liveHashes(snapshot));
+      long sorter = hashesOf(snapshot, "src/Sorter.java").iterator().next();
+      assertThat(base.nearest(base.vector(sorter).orElseThrow(), 1, 10).get(0).hash())
+          .as("a vector carried over from the old graph is found").isEqualTo(sorter);
+    }
+  }
+
+  @Test
+  void aVectorRemovedFromTheBase_isAddedAgain_whenItsChunkComesBack() throws Exception {
+    CompactionPolicy rebuildEveryRun = new CompactionPolicy(0, 0.0, 0.5);
+    writeExtraFiles("first");
+    index(rebuildEveryRun);
+    String sorter = FILES.get("src/Sorter.java");
+    write("src/Sorter.java", javaClass("Sorter", "sorts a list of integers in descending order with heapsort"));
+    index(rebuildEveryRun);
+    write("src/Sorter.java", sorter); // reverted: the first version's chunk, and its hash, are live again
+    index(rebuildEveryRun);
+    VectorStore base = base();
+    try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
+      assertThat(new HashSet<>(base.hashes())).as("hnswlib must not refuse the returning hash")
+          .isEqualTo(liveHashes(snapshot));
+      assertThat(base.deadSlots()).as("the old graph was kept").isGreaterThan(VectorStore.MIN_CAPACITY);
+    }
+  }
+
   @Test
   void aScopedRun_looksOnlyAtItsPaths() throws Exception {
     index(CompactionPolicy.DEFAULT);
