@@ -8,6 +8,7 @@ import dev.cidx.search.Searcher;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * The production {@link CacheLoader}: an {@link Embedder} for the configured model and an
@@ -17,6 +18,7 @@ import java.util.function.Function;
  * package need not know how config.json chooses a provider; {@code cli.DaemonMain} passes one.
  */
 public final class SearchCacheLoader implements CacheLoader {
+  private static final Logger LOG = Logger.getLogger(SearchCacheLoader.class.getName());
   private final RepoPaths repo;
   private final Function<String, Embedder> openEmbedder;
 
@@ -27,7 +29,9 @@ public final class SearchCacheLoader implements CacheLoader {
 
   @Override
   public Model loadModel(String modelName) {
+    long start = System.nanoTime();
     Embedder embedder = openEmbedder.apply(modelName);
+    LOG.info("model " + modelName + " opened in " + Math.round((System.nanoTime() - start) / 1e6) + " ms");
     return new LoadedModel(modelName, embedder);
   }
 
@@ -37,6 +41,7 @@ public final class SearchCacheLoader implements CacheLoader {
     boolean success = false;
     try {
       snapshot.vectors(); // read the vectors now, so no query ever waits on the disk for them
+      LOG.info("index opened: " + snapshot.openTimes());
       success = true;
       return new LoadedIndex(snapshot);
     } finally {
