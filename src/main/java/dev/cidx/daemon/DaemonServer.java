@@ -167,7 +167,11 @@ public final class DaemonServer {
       DaemonSettings s = settings();
       LOG.info("daemon started: pid " + ProcessHandle.current().pid() + ", cidx " + Version.CIDX + ", protocol "
           + Version.PROTOCOL + ", repo " + repo.root() + ", socket " + lock.socketPath() + ", ttl_minutes "
-          + s.ttlMinutes() + ", auto_shutdown_on_idle " + s.autoShutdownOnIdle());
+          + s.ttlMinutes() + ", auto_shutdown_on_idle " + s.autoShutdownOnIdle()
+          + ProcessHandle.current().info().startInstant() // the JVM's own start-up, for cold-start breakdowns
+              .map(t -> ", serving " + java.time.Duration.between(t, java.time.Instant.now()).toMillis()
+                  + " ms after the process started")
+              .orElse(""));
       success = true;
     } finally {
       if (!success) {
