@@ -15,7 +15,6 @@ runs=$1; shift
 query='open a websocket connection and send a text message'
 ms() { date -d "$1" +%s%3N; }
 for ((i = 1; i <= runs; i++)); do
-  set -- "$@"
   args=("$@")
   for ((p = 0; p < ${#args[@]}; p += 2)); do
     repo=${args[p]} cidx=${args[p + 1]}
