@@ -9,7 +9,7 @@
 #   query    from the cache loaded to the client's exit (embedding the query, search, output)
 # Needs a build whose daemon logs those lines (the "old" side of an A/B prints '?' for what it lacks).
 #
-# usage: bench/cold-start-breakdown.sh RUNS REPO_A CIDX_A [REPO_B CIDX_B ...]
+# usage: bench/cold-start-breakdown.sh RUNS REPO_A CIDX_A [REPO_B CIDX_B ...]   (CIDX_x: an absolute path)
 set -euo pipefail
 runs=$1; shift
 query='open a websocket connection and send a text message'
