@@ -12,14 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -37,14 +34,15 @@ import java.util.logging.Logger;
  * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry, so any number
  * run at once, and a reference to the snapshot they read, so a switch to a newer one never closes it under
  * them. Dropping the entry takes the write lock, which waits for running queries to release theirs; it is
- * held only for the swap itself, never while loading. Loading happens under {@link #loadLock}, so one
- * thread loads while others wait for its result instead of loading the same thing again.
+ * held only for the swap itself, never while loading. Loading happens under the load lock of
+ * {@link ModelHolder}, so one thread loads while others wait for its result instead of loading the same
+ * thing again.
  *
  * <p><b>Index runs share the model.</b> An index run in the daemon embeds with the cached model
- * ({@link #borrowModel}), loading it when nothing is loaded; such a model is kept as {@link #spareModel}
- * and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed under
- * the run: dropping the cache waits (on {@link #modelReturned}, releasing {@link #loadLock} meanwhile)
- * until the run gives it back. Queries never wait for an index run: they read the last snapshot switched
+ * ({@link ModelHolder#borrow}), loading it when nothing is loaded; such a model is kept as the holder's
+ * spare and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed
+ * under the run: dropping the cache waits ({@link ModelHolder#awaitReturned}, releasing the load lock
+ * meanwhile) until the run gives it back. Queries never wait for an index run: they read the last snapshot switched
  * to, and each of the run's commits switches to the next.
  */
 final class IndexCache implements QueryService, AutoCloseable {
@@ -56,21 +54,9 @@ final class IndexCache implements QueryService, AutoCloseable {
   private final CacheLoader loader;
   private final Supplier<String> configuredModel;
   private final Clock clock;
+  /** The load lock, the spare model and the models lent to index runs. */
+  private final ModelHolder models;
   private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-  private final ReentrantLock loadLock = new ReentrantLock();
-  /** Signalled under loadLock when an index run gives its model back. */
-  private final Condition modelReturned = loadLock.newCondition();
-  /** A model an index run loaded while no entry was loaded; guarded by loadLock. */
-  private CacheLoader.Model spareModel;
-  /** Index runs holding a borrowed model; guarded by loadLock. */
-  private int borrowed;
-  /** The model last lent to an index run while {@link #borrowed} is positive; guarded by loadLock. */
-  private CacheLoader.Model lent;
-  private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "cidx-model-loader");
-    t.setDaemon(true);
-    return t;
-  });
   /** Where snapshots are refreshed after a commit, one at a time, off the query path. */
   private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "cidx-refresher");
@@ -80,13 +66,16 @@ final class IndexCache implements QueryService, AutoCloseable {
   /** Written under the write lock of rw; read under its read lock, or racily (volatile) by status. */
   private volatile Entry entry;
   private final AtomicLong indexLoads = new AtomicLong();
-  private final AtomicLong modelLoads = new AtomicLong();
   private final AtomicLong evictions = new AtomicLong();
 
   IndexCache(CacheLoader loader, Supplier<String> configuredModel, Clock clock) {
     this.loader = loader;
     this.configuredModel = configuredModel;
     this.clock = clock;
+    this.models = new ModelHolder(loader, configuredModel, () -> {
+      Entry e = entry;
+      return e == null ? null : e.model();
+    });
   }
 
   @Override
@@ -165,18 +154,18 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
-  /** Loads model and index unless another thread did while this one waited for loadLock. */
+  /** Loads model and index unless another thread did while this one waited for the load lock. */
   private void loadIfEmpty() throws SearchException {
-    loadLock.lock();
+    models.lock();
     try {
       if (entry != null) {
         return;
       }
       String modelName = configuredModel.get();
-      CacheLoader.Model spare = spareModel != null && spareModel.name().equals(modelName) ? spareModel : null;
+      CacheLoader.Model spare = models.spareFor(modelName);
       Entry fresh = load(modelName, spare);
       if (spare != null) {
-        spareModel = null; // the entry owns it now
+        models.spareTakenByCache();
       }
       rw.writeLock().lock();
       try {
@@ -186,7 +175,7 @@ final class IndexCache implements QueryService, AutoCloseable {
       }
       LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
     } finally {
-      loadLock.unlock();
+      models.unlock();
     }
   }
 
@@ -195,11 +184,7 @@ final class IndexCache implements QueryService, AutoCloseable {
     long start = System.nanoTime();
     Future<CacheLoader.Model> modelFuture = null;
     if (keptModel == null) {
-      modelFuture = modelLoader.submit(() -> {
-        CacheLoader.Model m = loader.loadModel(modelName);
-        modelLoads.incrementAndGet();
-        return m;
-      });
+      modelFuture = models.loadForCache(modelName);
     }
     CacheLoader.Index index = null;
     CacheLoader.Model model = keptModel;
@@ -214,7 +199,7 @@ final class IndexCache implements QueryService, AutoCloseable {
         throw new SearchException(Reason.DAMAGED_INDEX, "cannot open the index: " + e.getMessage(), e);
       }
       if (modelFuture != null) {
-        model = awaitModel(modelName, modelFuture);
+        model = ModelHolder.await(modelName, modelFuture);
       }
       double ms = (System.nanoTime() - start) / 1e6;
       CacheLoader.Model searchedWith = model;
@@ -225,7 +210,7 @@ final class IndexCache implements QueryService, AutoCloseable {
     } finally {
       if (!success) {
         if (modelFuture != null) {
-          CacheLoader.Model loaded = model != null ? model : awaitQuietly(modelFuture);
+          CacheLoader.Model loaded = model != null ? model : ModelHolder.awaitQuietly(modelFuture);
           closeQuietly(loaded);
         }
         closeQuietly(index);
@@ -233,100 +218,9 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
-  private static CacheLoader.Model awaitModel(String name, Future<CacheLoader.Model> future) throws SearchException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SearchException(Reason.INTERNAL, "interrupted while loading the embedding model", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SearchException se) {
-        throw se;
-      }
-      throw new SearchException(Reason.INTERNAL, "cannot load the embedding model " + name + ": " + cause.getMessage(), cause);
-    }
-  }
-
-  private static CacheLoader.Model awaitQuietly(Future<CacheLoader.Model> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException e) {
-      return null;
-    }
-  }
-
-  /** A model lent to an index run; {@link #close()} gives it back. */
-  final class BorrowedModel implements AutoCloseable {
-    private final CacheLoader.Model model;
-    private boolean returned;
-
-    private BorrowedModel(CacheLoader.Model model) {
-      this.model = model;
-    }
-
-    CacheLoader.Model model() {
-      return model;
-    }
-
-    /** Gives the model back; a second call does nothing. */
-    @Override
-    public void close() {
-      loadLock.lock();
-      try {
-        if (!returned) {
-          returned = true;
-          borrowed--;
-          if (borrowed == 0) {
-            if (spareModel == lent && spareModel != null && !spareModel.name().equals(configuredModel.get())) {
-              // Loaded for a run that began before config.json named another model: nothing needs it now.
-              closeQuietly(spareModel);
-              spareModel = null;
-            }
-            lent = null;
-          }
-          modelReturned.signalAll();
-        }
-      } finally {
-        loadLock.unlock();
-      }
-    }
-  }
-
-  /**
-   * The model {@code modelName} for an index run, the one its config named when it began (config.json may
-   * name another by now): the loaded entry's, else the spare one, else a newly loaded one that becomes the
-   * spare. Until the caller closes the result, the cache is not dropped and the model is not closed.
-   */
-  BorrowedModel borrowModel(String modelName) throws SearchException {
-    loadLock.lock();
-    try {
-      Entry e = entry;
-      CacheLoader.Model model;
-      if (e != null && e.model().name().equals(modelName)) {
-        model = e.model();
-      } else if (spareModel != null && spareModel.name().equals(modelName)) {
-        model = spareModel;
-      } else {
-        if (spareModel != lent) {
-          closeQuietly(spareModel);
-        }
-        spareModel = null;
-        Future<CacheLoader.Model> loading = modelLoader.submit(() -> loader.loadModel(modelName));
-        model = awaitModel(modelName, loading);
-        modelLoads.incrementAndGet();
-        spareModel = model;
-        LOG.info("model " + modelName + " loaded for an index run");
-      }
-      borrowed++;
-      lent = model;
-      return new BorrowedModel(model);
-    } finally {
-      loadLock.unlock();
-    }
+  /** The model {@code modelName} for an index run; see {@link ModelHolder#borrow}. */
+  ModelHolder.BorrowedModel borrowModel(String modelName) throws SearchException {
+    return models.borrow(modelName);
   }
 
   /** Drops the cache, waiting for running queries to finish. True if something was loaded. */
@@ -342,8 +236,8 @@ final class IndexCache implements QueryService, AutoCloseable {
     Entry old;
     try {
       if (timeout == null) {
-        loadLock.lock();
-      } else if (!loadLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        models.lock();
+      } else if (!models.tryLock(timeout)) {
         LOG.warning("cache not dropped (" + reason + "): a load is still running after " + timeout.toSeconds() + " s");
         return false;
       }
@@ -353,24 +247,19 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
     CacheLoader.Model spare;
     try {
-      // An index run is embedding with the model: wait until it gives it back (loadLock is released
+      // An index run is embedding with the model: wait until it gives it back (the load lock is released
       // while waiting, so queries go on refreshing).
-      long waitNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
       try {
-        while (borrowed > 0) {
-          if (waitNanos <= 0) {
-            LOG.warning("cache not dropped (" + reason + "): an index run still uses the model after "
-                + timeout.toSeconds() + " s");
-            return false;
-          }
-          waitNanos = timeout == null ? awaitReturned() : modelReturned.awaitNanos(waitNanos);
+        if (!models.awaitReturned(timeout)) {
+          LOG.warning("cache not dropped (" + reason + "): an index run still uses the model after "
+              + timeout.toSeconds() + " s");
+          return false;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
       }
-      spare = spareModel;
-      spareModel = null;
+      spare = models.takeSpare();
       try {
         if (timeout == null) {
           rw.writeLock().lock();
@@ -389,7 +278,7 @@ final class IndexCache implements QueryService, AutoCloseable {
         rw.writeLock().unlock();
       }
     } finally {
-      loadLock.unlock();
+      models.unlock();
     }
     closeQuietly(spare);
     if (old == null) {
@@ -404,11 +293,6 @@ final class IndexCache implements QueryService, AutoCloseable {
     return true;
   }
 
-  private long awaitReturned() throws InterruptedException {
-    modelReturned.await();
-    return Long.MAX_VALUE;
-  }
-
   boolean isLoaded() {
     return entry != null;
   }
@@ -418,33 +302,33 @@ final class IndexCache implements QueryService, AutoCloseable {
   }
 
   long modelLoads() {
-    return modelLoads.get();
+    return models.loads();
   }
 
   CacheStatus status() {
     Entry e = entry;
     if (e == null) {
-      return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), modelLoads.get(),
+      return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), models.loads(),
           evictions.get());
     }
     SnapshotManager.Snapshot s = e.snapshots().peek();
     CacheLoader.IndexInfo info = s != null ? s.info() : CacheLoader.IndexInfo.UNKNOWN;
     return new CacheStatus(true, e.model().name(), info.chunks(), info.files(), info.commit(),
-        e.loadedAt().toString(), e.loadMs(), indexLoads.get(), modelLoads.get(), evictions.get());
+        e.loadedAt().toString(), e.loadMs(), indexLoads.get(), models.loads(), evictions.get());
   }
 
   /** Drops the cache and stops the loader thread. A second call does nothing more. */
   @Override
   public void close() {
     clear("daemon stopping");
-    modelLoader.shutdownNow();
+    models.close();
     refresher.shutdownNow();
   }
 
   /** Like {@link #close()}, but gives up dropping the cache if queries still run after {@code timeout}. */
   void close(Duration timeout) {
     clear("daemon stopping", timeout);
-    modelLoader.shutdownNow();
+    models.close();
     refresher.shutdownNow();
   }
 
