@@ -94,7 +94,7 @@ public final class DaemonServer {
     this.preloadCache = b.preloadCache;
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> Embedders.cacheName(config()), clock);
-    this.queries = new DaemonQueries(cache, metrics, this::settings);
+    this.queries = new DaemonQueries(new SnapshotQueries(cache), metrics, this::settings);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
         : (runConfig, scope, embedder, progress, cancelled) ->
             new Indexer(repo, runConfig, embedder).run(scope, progress, cancelled);

@@ -2,11 +2,7 @@ package dev.cidx.daemon;
 
 import dev.cidx.index.IndexMissingException;
 import dev.cidx.protocol.Messages.CacheStatus;
-import dev.cidx.protocol.QueryRequest;
-import dev.cidx.protocol.QueryResult;
-import dev.cidx.search.QueryService;
 import dev.cidx.search.SearchException;
-import dev.cidx.search.SearchException.Reason;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +19,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The daemon's cached model and index, and the {@link QueryService} queries go through.
+ * The daemon's cache: the loaded model and the {@link SnapshotManager} of the index snapshots searched with
+ * it, loaded on demand and dropped on eviction, {@code clear_cache}, a model change or stop. Queries reach
+ * it through {@link SnapshotQueries}; index runs borrow its model through {@link ModelHolder}.
  *
  * <p><b>Lifetimes.</b> An {@link Entry} holds one model and the {@link SnapshotManager} of the index
  * snapshots searched with it. It is created on the first query (model and index load in parallel) and
@@ -31,21 +29,21 @@ import java.util.logging.Logger;
  * A new commit does not replace the entry: the writer's commit moves its snapshot manager to the new
  * snapshot in the background ({@link #refreshAfterCommit}), reopening only what the commit changed.
  *
- * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry, so any number
- * run at once, and a reference to the snapshot they read, so a switch to a newer one never closes it under
- * them. Dropping the entry takes the write lock, which waits for running queries to release theirs; it is
- * held only for the swap itself, never while loading. Loading happens under the load lock of
- * {@link ModelHolder}, so one thread loads while others wait for its result instead of loading the same
- * thing again.
+ * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry ({@link #readEntry}),
+ * so any number run at once, and a reference to the snapshot they read, so a switch to a newer one never
+ * closes it under them. Dropping the entry takes the write lock, which waits for running queries to release
+ * theirs; it is held only for the swap itself, never while loading. Loading and dropping happen under the
+ * load lock of {@link ModelHolder}, taken before the write lock, so one thread loads while others wait for
+ * its result instead of loading the same thing again; {@link #entry} is written only under both.
  *
  * <p><b>Index runs share the model.</b> An index run in the daemon embeds with the cached model
  * ({@link ModelHolder#borrow}), loading it when nothing is loaded; such a model is kept as the holder's
  * spare and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed
  * under the run: dropping the cache waits ({@link ModelHolder#awaitReturned}, releasing the load lock
- * meanwhile) until the run gives it back. Queries never wait for an index run: they read the last snapshot switched
- * to, and each of the run's commits switches to the next.
+ * meanwhile) until the run gives it back. Queries never wait for an index run: they read the last snapshot
+ * switched to, and each of the run's commits switches to the next.
  */
-final class IndexCache implements QueryService, AutoCloseable {
+final class IndexCache implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexCache.class.getName());
 
   /** One loaded model and the snapshots searched with it. */
@@ -78,42 +76,32 @@ final class IndexCache implements QueryService, AutoCloseable {
     });
   }
 
-  @Override
-  public QueryResult query(QueryRequest request) throws SearchException {
-    return query(request, null);
+  /**
+   * The loaded entry's snapshots, read under the read lock, which is held until the result is closed;
+   * {@link Reading#snapshots()} is null when nothing is loaded. Close it on the thread that opened it.
+   */
+  Reading readEntry() {
+    rw.readLock().lock();
+    Entry e = entry;
+    return new Reading(e == null ? null : e.snapshots());
   }
 
-  /** The query with a time budget for its search; the read lock and the snapshot are released however it ends. */
-  @Override
-  public QueryResult query(QueryRequest request, java.time.Duration budget) throws SearchException {
-    // A query that finds nothing loaded loads it; one that finds its snapshot stale with no refresh on the
-    // way (a commit by another process) refreshes it. A second refresh in a row is possible (a commit lands
-    // during the first); a third means the index keeps changing.
-    for (int attempt = 0; ; attempt++) {
-      Entry seen;
-      rw.readLock().lock();
-      try {
-        seen = entry;
-        if (seen != null) {
-          SnapshotManager.Snapshot s = seen.snapshots().acquire();
-          try {
-            if (s != null && (attempt == 2 || seen.snapshots().refreshing() || isCurrent(s))) {
-              return s.searcher().query(request, budget);
-            }
-          } finally {
-            if (s != null) {
-              s.release();
-            }
-          }
-        }
-      } finally {
-        rw.readLock().unlock();
-      }
-      if (seen == null) {
-        loadIfEmpty();
-      } else {
-        seen.snapshots().refreshIfStale();
-      }
+  /** A query's hold on the cache: while open, the entry it read is not dropped. */
+  final class Reading implements AutoCloseable {
+    private final SnapshotManager snapshots;
+
+    private Reading(SnapshotManager snapshots) {
+      this.snapshots = snapshots;
+    }
+
+    SnapshotManager snapshots() {
+      return snapshots;
+    }
+
+    /** Releases the read lock. */
+    @Override
+    public void close() {
+      rw.readLock().unlock();
     }
   }
 
@@ -125,21 +113,6 @@ final class IndexCache implements QueryService, AutoCloseable {
   CompletableFuture<Void> refreshAfterCommit() {
     Entry e = entry;
     return e == null ? CompletableFuture.completedFuture(null) : e.snapshots().refreshSoon();
-  }
-
-  /** The message, with the way out unless it already gives it ("run `cidx init` then `cidx index`"). */
-  static String withIndexHint(String message) {
-    return message.contains("`cidx index`") ? message : message + ": run `cidx index`";
-  }
-
-  private static boolean isCurrent(SnapshotManager.Snapshot s) throws SearchException {
-    try {
-      return s.index().isCurrent();
-    } catch (IndexMissingException ex) {
-      throw new SearchException(Reason.NO_INDEX, withIndexHint(ex.getMessage()), ex);
-    } catch (IOException ex) {
-      throw new SearchException(Reason.DAMAGED_INDEX, "cannot read the index: " + ex.getMessage(), ex);
-    }
   }
 
   /**
@@ -155,7 +128,7 @@ final class IndexCache implements QueryService, AutoCloseable {
   }
 
   /** Loads model and index unless another thread did while this one waited for the load lock. */
-  private void loadIfEmpty() throws SearchException {
+  void loadIfEmpty() throws SearchException {
     models.lock();
     try {
       if (entry != null) {
@@ -194,9 +167,9 @@ final class IndexCache implements QueryService, AutoCloseable {
         index = loader.openIndex();
         indexLoads.incrementAndGet();
       } catch (IndexMissingException e) {
-        throw new SearchException(Reason.NO_INDEX, withIndexHint(e.getMessage()), e);
+        throw IndexErrors.missing(e);
       } catch (IOException e) {
-        throw new SearchException(Reason.DAMAGED_INDEX, "cannot open the index: " + e.getMessage(), e);
+        throw IndexErrors.damaged("open", e);
       }
       if (modelFuture != null) {
         model = ModelHolder.await(modelName, modelFuture);
