@@ -52,8 +52,8 @@ import jdk.net.UnixDomainPrincipal;
  * methods. Config changes fan out from here ({@link #configChanged}).
  *
  * <p>Threads: one accept thread; one pool thread per open connection (at most
- * {@code daemon.max_connections}, see {@link ConnectionRegistry#admit}); one scheduler thread for the expiry check, the
- * config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
+ * {@code daemon.max_connections}, see {@link ConnectionRegistry#admit}); one scheduler thread for the
+ * expiry check, the config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
  * {@link #stop} and {@link #requestStop} from any thread, any number of times.
  */
 public final class DaemonServer {
