@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * output may be written from other threads; {@link #close()} and {@link #idleNanos} are called by the
  * server's threads at any time.
  */
-final class Connection implements Runnable {
+final class Connection implements Runnable, ClientChannel {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   /**
    * Methods that count as use of the daemon (see {@link DaemonStateCoordinator}); {@code notify} too: an
@@ -271,7 +271,8 @@ final class Connection implements Runnable {
    * On a Unix socket a write to a client that has closed fails at once (EPIPE), which is how a long
    * request notices the client is gone.
    */
-  boolean notify(String method, Object params) {
+  @Override
+  public boolean notify(String method, Object params) {
     if (broken) {
       return false;
     }
@@ -285,7 +286,8 @@ final class Connection implements Runnable {
   }
 
   /** The id of the request being handled as a plain value (a number or a string), for notifications. */
-  Object currentRequestIdValue() {
+  @Override
+  public Object currentRequestIdValue() {
     JsonNode requestId = currentRequestId;
     if (requestId == null || requestId.isNull()) {
       return null;
@@ -294,7 +296,8 @@ final class Connection implements Runnable {
   }
 
   /** True once the client can no longer be written to. */
-  boolean isBroken() {
+  @Override
+  public boolean isBroken() {
     return broken;
   }
 
@@ -325,7 +328,8 @@ final class Connection implements Runnable {
   }
 
   /** A stream whose flushed text reaches the client as {@code output} notifications of the current request. */
-  PrintStream outputStream(String stream) {
+  @Override
+  public PrintStream outputStream(String stream) {
     return new PrintStream(new NotifyingOutputStream(stream), true, StandardCharsets.UTF_8);
   }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
-/** The daemon's methods for one connection; one instance per {@link Connection}, called on its thread. */
+/** The daemon's methods for one client ({@link ClientChannel}); one instance per connection, called on its thread. */
 final class MethodHandler implements DaemonRpc {
   private static final Logger LOG = Logger.getLogger(MethodHandler.class.getName());
   /**
@@ -45,9 +45,9 @@ final class MethodHandler implements DaemonRpc {
   static final long PROGRESS_INTERVAL_MS = 250;
 
   private final DaemonServices daemon;
-  private final Connection connection;
+  private final ClientChannel connection;
 
-  MethodHandler(DaemonServices daemon, Connection connection) {
+  MethodHandler(DaemonServices daemon, ClientChannel connection) {
     this.daemon = daemon;
     this.connection = connection;
   }

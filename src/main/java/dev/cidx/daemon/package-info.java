@@ -116,8 +116,9 @@
  *
  * <p><b>Who depends on whom.</b> Only {@code DaemonServer} knows all the parts, and no part knows
  * {@code DaemonServer}: it hands them suppliers and callbacks. Connections go registry → connection →
- * handler → services → (state, metrics, queries, index jobs, watch, cache, status); the handler and its
- * connection know each other, as one conversation. The cache goes {@code SnapshotQueries} →
+ * handler → services → (state, metrics, queries, index jobs, watch, cache, status); the handler writes to
+ * its client through {@link dev.cidx.daemon.ClientChannel}, which the connection implements, so there is
+ * no cycle between the classes ({@code jdeps -verbose:class} finds none in the package). The cache goes {@code SnapshotQueries} →
  * {@code IndexCache} → ({@code ModelHolder}, {@code SnapshotManager}) → {@code CacheLoader}; the writer
  * ({@code IndexJobs}) borrows the model and asks for refreshes through {@code IndexCache}. Locks are taken
  * in one order: the load lock ({@code ModelHolder}) before the cache's write lock; a query takes only the
