@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * request, so bytes trickled without a newline do not keep it alive, and a request begun must end
  * within {@link #REQUEST_READ_TIMEOUT}; a line is refused as soon as it passes the size limit, not after
  * reading on to its newline; and a write the client does not take within the query budget drops the
- * connection ({@link DaemonServer} checks {@link #stalledWriteNanos}), so a client that stops reading
+ * connection ({@link ConnectionRegistry} checks {@link #stalledWriteNanos}), so a client that stops reading
  * a long answer frees its thread and its slot.
  *
  * <p>A client that goes away mid-request costs nothing: the request finishes (its result is dropped),
@@ -45,7 +46,7 @@ import java.util.logging.Logger;
  * output may be written from other threads; {@link #close()} and {@link #idleNanos} are called by the
  * server's threads at any time.
  */
-final class Connection implements Runnable {
+final class Connection implements Runnable, ClientChannel {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
   /**
    * Methods that count as use of the daemon (see {@link DaemonStateCoordinator}); {@code notify} too: an
@@ -59,7 +60,9 @@ final class Connection implements Runnable {
   /** How long a request may take to arrive once its first byte has: a client writes one in one go. */
   static final long REQUEST_READ_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final DaemonServer server;
+  private final DaemonServices services;
+  /** Told when this connection ends, so the registry forgets it. */
+  private final Consumer<Connection> closed;
   private final SocketChannel channel;
   private final int id;
   private final Dispatcher dispatcher;
@@ -75,11 +78,12 @@ final class Connection implements Runnable {
   /** Id of the request being handled, for output notifications; written by the pool thread only. */
   private volatile JsonNode currentRequestId;
 
-  Connection(DaemonServer server, SocketChannel channel, int id) {
-    this.server = server;
+  Connection(DaemonServices services, SocketChannel channel, int id, Consumer<Connection> closed) {
+    this.services = services;
+    this.closed = closed;
     this.channel = channel;
     this.id = id;
-    this.dispatcher = new Dispatcher(new MethodHandler(server, this));
+    this.dispatcher = new Dispatcher(new MethodHandler(services, this));
   }
 
   @Override
@@ -136,12 +140,12 @@ final class Connection implements Runnable {
       LOG.log(Level.SEVERE, "connection " + id + " failed", e);
     } finally {
       close();
-      server.connectionClosed(this);
+      closed.accept(this);
     }
   }
 
   private void rejectTooLarge(Frame.TooLarge tooLarge) {
-    server.metrics().error();
+    services.metrics().error();
     LOG.warning("connection " + id + ": " + JsonLines.tooLargeMessage(tooLarge.bytes(), JsonLines.MAX_REQUEST_BYTES)
         + "; closing it");
     sendQuietly(JsonLines.error(null, ErrorCode.REQUEST_TOO_LARGE,
@@ -157,7 +161,7 @@ final class Connection implements Runnable {
     try {
       node = JsonLines.MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      server.metrics().error();
+      services.metrics().error();
       sendQuietly(JsonLines.error(null, ErrorCode.PARSE_ERROR, "parse error: " + e.getOriginalMessage()));
       return false;
     } catch (IOException e) {
@@ -168,7 +172,7 @@ final class Connection implements Runnable {
       return true;
     }
     if (!node.isObject()) {
-      server.metrics().error();
+      services.metrics().error();
       String what = node.isArray() ? "batch requests are not supported; send one request per line"
           : "a request must be a JSON object";
       sendQuietly(JsonLines.error(null, ErrorCode.INVALID_REQUEST, what));
@@ -178,13 +182,13 @@ final class Connection implements Runnable {
     JsonNode requestId = request.get("id");
     boolean notification = requestId == null || requestId.isNull();
     if (requestId != null && !requestId.isNull() && !requestId.isTextual() && !requestId.isIntegralNumber()) {
-      server.metrics().error();
+      services.metrics().error();
       sendQuietly(JsonLines.error(null, ErrorCode.INVALID_REQUEST, "id must be a string or an integer"));
       return true;
     }
     JsonNode method = request.get("method");
     if (method == null || !method.isTextual()) {
-      server.metrics().error();
+      services.metrics().error();
       if (!notification) {
         sendQuietly(JsonLines.error(requestId, ErrorCode.INVALID_REQUEST, "method must be a string"));
       }
@@ -192,7 +196,7 @@ final class Connection implements Runnable {
     }
     boolean activity = ACTIVITY.contains(method.asText());
     boolean counted = !OBSERVING.contains(method.asText());
-    boolean accepted = counted ? server.state().beginRequest(activity) : server.state().acceptsRequests();
+    boolean accepted = counted ? services.state().beginRequest(activity) : services.state().acceptsRequests();
     if (!accepted) {
       if (!notification) {
         sendQuietly(JsonLines.error(requestId, ErrorCode.SHUTTING_DOWN,
@@ -203,10 +207,10 @@ final class Connection implements Runnable {
     JsonNode response;
     currentRequestId = requestId;
     try {
-      server.metrics().request();
+      services.metrics().request();
       response = dispatcher.dispatch(request);
       if (response != null && response.has("error")) {
-        server.metrics().error();
+        services.metrics().error();
       }
       if (response != null) {
         sendQuietly(response);
@@ -215,7 +219,7 @@ final class Connection implements Runnable {
       currentRequestId = null;
       lastActiveNanos = System.nanoTime();
       if (counted) {
-        server.state().endRequest(activity);
+        services.state().endRequest(activity);
       }
     }
     return !broken;
@@ -267,7 +271,8 @@ final class Connection implements Runnable {
    * On a Unix socket a write to a client that has closed fails at once (EPIPE), which is how a long
    * request notices the client is gone.
    */
-  boolean notify(String method, Object params) {
+  @Override
+  public boolean notify(String method, Object params) {
     if (broken) {
       return false;
     }
@@ -281,7 +286,8 @@ final class Connection implements Runnable {
   }
 
   /** The id of the request being handled as a plain value (a number or a string), for notifications. */
-  Object currentRequestIdValue() {
+  @Override
+  public Object currentRequestIdValue() {
     JsonNode requestId = currentRequestId;
     if (requestId == null || requestId.isNull()) {
       return null;
@@ -290,7 +296,8 @@ final class Connection implements Runnable {
   }
 
   /** True once the client can no longer be written to. */
-  boolean isBroken() {
+  @Override
+  public boolean isBroken() {
     return broken;
   }
 
@@ -321,7 +328,8 @@ final class Connection implements Runnable {
   }
 
   /** A stream whose flushed text reaches the client as {@code output} notifications of the current request. */
-  PrintStream outputStream(String stream) {
+  @Override
+  public PrintStream outputStream(String stream) {
     return new PrintStream(new NotifyingOutputStream(stream), true, StandardCharsets.UTF_8);
   }
 

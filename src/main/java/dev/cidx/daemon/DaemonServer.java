@@ -1,16 +1,15 @@
 package dev.cidx.daemon;
 
 import dev.cidx.config.CidxConfig;
-import dev.cidx.embed.Embedders;
 import dev.cidx.config.ConfigException;
 import dev.cidx.config.CurrentUser;
 import dev.cidx.config.DaemonSettings;
 import dev.cidx.config.RepoPaths;
+import dev.cidx.embed.Embedders;
 import dev.cidx.index.Indexer;
 import dev.cidx.index.LuceneClasses;
 import dev.cidx.protocol.ErrorCode;
 import dev.cidx.protocol.JsonLines;
-import dev.cidx.protocol.Messages.StatusResult;
 import dev.cidx.protocol.Version;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,10 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -47,9 +43,17 @@ import jdk.net.UnixDomainPrincipal;
  * server.awaitStopped();   // until shutdown, idle expiry or stop()
  * }</pre>
  *
+ * <p>The daemon is this class's lifecycle and accept loop plus the parts it builds and wires, each
+ * findable by name: {@link IndexCache} (the loaded entry), {@link ModelHolder} (the model lent to index
+ * runs), {@link SnapshotManager} (snapshots refreshed by commits), {@link SnapshotQueries} and
+ * {@link DaemonQueries} (the query path), {@link IndexJobs} and {@link DaemonWatch} (the writer),
+ * {@link ConnectionRegistry} (open connections and their reaper), {@link DaemonStatus} (what
+ * {@code status} answers) and {@link DaemonServices}, the one object handed to connections and their
+ * methods. Config changes fan out from here ({@link #configChanged}).
+ *
  * <p>Threads: one accept thread; one pool thread per open connection (at most
- * {@code daemon.max_connections}, see {@link #admit}); one scheduler thread for the expiry check, the
- * config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
+ * {@code daemon.max_connections}, see {@link ConnectionRegistry#admit}); one scheduler thread for the
+ * expiry check, the config poll and the idle-connection reaper; a short-lived stop thread. {@link #start()} once;
  * {@link #stop} and {@link #requestStop} from any thread, any number of times.
  */
 public final class DaemonServer {
@@ -58,19 +62,18 @@ public final class DaemonServer {
   static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
 
   private final RepoPaths repo;
-  private final CommandRunner commandRunner;
   private final Clock clock;
   private final Duration connectionIdleTimeout;
   private final Duration configPollInterval;
   private final boolean preloadCache;
   private final DaemonStateCoordinator state;
-  private final Metrics metrics = new Metrics();
   private final IndexCache cache;
-  private final DaemonQueries queries;
   private final IndexJobs indexJobs;
   private final DaemonWatch watch;
-  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger connectionIds = new AtomicInteger();
+  private final ConnectionRegistry connections;
+  private final DaemonStatus status;
+  /** What connections and their methods use of the daemon. */
+  private final DaemonServices services;
   private final ThreadPoolExecutor connectionPool;
   private final ScheduledThreadPoolExecutor scheduler;
 
@@ -80,27 +83,31 @@ public final class DaemonServer {
   private volatile ServerSocketChannel serverChannel;
   private volatile EvictionTask eviction;
   private volatile Thread acceptThread;
-  private volatile String lastExpiryReason;
   private boolean started; // guarded by this
 
   private DaemonServer(Builder b) {
     MissingClasses.load(); // now, while the jar is the one this daemon started from
     LuceneClasses.initialize(); // before the indexer and the cache touch Lucene on two threads
     this.repo = b.repo;
-    this.commandRunner = b.commandRunner;
     this.clock = b.clock;
     this.connectionIdleTimeout = b.connectionIdleTimeout;
     this.configPollInterval = b.configPollInterval;
     this.preloadCache = b.preloadCache;
     this.state = new DaemonStateCoordinator(clock);
     this.cache = new IndexCache(b.cacheLoader, () -> Embedders.cacheName(config()), clock);
-    this.queries = new DaemonQueries(cache, metrics, this::settings);
+    Metrics metrics = new Metrics();
+    DaemonQueries queries = new DaemonQueries(new SnapshotQueries(cache), metrics, this::settings);
     IndexJobs.Runner indexRunner = b.indexRunner != null ? b.indexRunner
         : (runConfig, scope, embedder, progress, cancelled) ->
             new Indexer(repo, runConfig, embedder).run(scope, progress, cancelled);
     this.indexJobs = new IndexJobs(indexRunner, this::config, cache, clock);
     this.watch = new DaemonWatch(repo, this::config, indexJobs, clock, b.notifyDelay);
-    // Unbounded: the cap is daemon.max_connections, counted by admit(), which config.json can change live.
+    this.connections = new ConnectionRegistry(this::settings, b.connectionIdleTimeout);
+    this.status = new DaemonStatus(repo, this::socketPath, clock, state, this::settings, metrics, cache, indexJobs,
+        watch, connections::size);
+    this.services = new DaemonServices(repo, this::socketPath, state, metrics, queries, b.commandRunner, indexJobs,
+        watch, cache, status, this::requestStop);
+    // Unbounded: the cap is daemon.max_connections, counted by ConnectionRegistry.admit(), which config.json can change live.
     this.connectionPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("cidx-connection"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cidx-scheduler"));
@@ -148,7 +155,7 @@ public final class DaemonServer {
 
       // 4. Eviction thread, config watch and idle-connection reaper, on one scheduler thread.
       eviction = new EvictionTask(scheduler, () -> settings().evictionCheckInterval(),
-          ExpiryRules.forDaemon(state, this::settings, cache, lock, watch::busy), cache, this::recordExpiry,
+          ExpiryRules.forDaemon(state, this::settings, cache, lock, watch::busy), cache, status::recordExpiry,
           this::requestStop);
       eviction.start();
       long pollNanos = configPollInterval.toNanos();
@@ -156,7 +163,7 @@ public final class DaemonServer {
       // At least every second: the request read and write timeouts are seconds, not the idle timeout's minutes.
       long reapNanos = Math.min(Duration.ofSeconds(1).toNanos(),
           Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4));
-      scheduler.scheduleWithFixedDelay(this::closeIdleConnections, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
+      scheduler.scheduleWithFixedDelay(connections::closeIdle, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
 
       // 5. Ready. A daemon is started for a query that is waiting: begin loading model and index now,
       //    on the connection pool, so the query meets a loaded (or loading) cache instead of starting it.
@@ -217,9 +224,7 @@ public final class DaemonServer {
         LOG.warning("requests still running after " + IN_FLIGHT_GRACE.toSeconds() + " s; closing their connections");
       }
       // 3. Close every connection: idle ones wait in read, cut ones lose a client that is gone anyway.
-      for (Connection c : connections) {
-        c.close();
-      }
+      connections.closeAll();
       connectionPool.shutdownNow();
       // 4. Stop the expiry check, config poll and reaper; stop watching; cancel an index run no client
       //    follows any more (its clients' connections were just closed) and a background update: both
@@ -305,15 +310,14 @@ public final class DaemonServer {
       if (!fromThisUser(channel)) {
         continue;
       }
-      if (!admit()) {
+      if (!connections.admit()) {
         int max = settings().maxConnections();
         LOG.warning("refused a connection: " + max + " connections are open, each with a request in flight");
         refuse(channel, ErrorCode.TOO_MANY_CONNECTIONS, "the daemon is serving its maximum of " + max
             + " connections, all busy; retry later or raise daemon.max_connections");
         continue;
       }
-      Connection c = new Connection(this, channel, connectionIds.incrementAndGet());
-      connections.add(c);
+      Connection c = connections.open(services, channel);
       DaemonStateCoordinator.State s = state.state();
       if (s == DaemonStateCoordinator.State.STOPPING || s == DaemonStateCoordinator.State.STOPPED) {
         c.close(); // accepted just as stop began, after it closed the others
@@ -355,32 +359,6 @@ public final class DaemonServer {
     return false;
   }
 
-  /**
-   * Makes room for one more connection under {@code daemon.max_connections}; false when every open one
-   * has a request in flight. At the cap, the idlest connection with no request in flight (the longest
-   * since its last complete request) is closed for the newcomer: idle connections cost a thread each and
-   * are cheap to reopen (every cidx command opens its own), while refusing would let 64 silent or
-   * trickling connections lock every user out until the idle timeout. Only the accept thread calls it.
-   */
-  private boolean admit() {
-    int max = settings().maxConnections();
-    while (connections.size() >= max) {
-      Connection idlest = null;
-      for (Connection c : connections) {
-        if (!c.inRequest() && (idlest == null || c.idleNanos() > idlest.idleNanos())) {
-          idlest = c;
-        }
-      }
-      if (idlest == null) {
-        return false;
-      }
-      LOG.fine("closing connection " + idlest.id() + " (no request in flight) to make room: " + max + " are open");
-      idlest.close();
-      connections.remove(idlest);
-    }
-    return true;
-  }
-
   /** Sends the one error line a refused client reads, and closes; never blocks on a client that does not read. */
   private static void refuse(SocketChannel channel, ErrorCode code, String message) {
     try (channel) {
@@ -388,40 +366,6 @@ public final class DaemonServer {
       channel.write(ByteBuffer.wrap(JsonLines.encode(JsonLines.error(null, code, message))));
     } catch (IOException e) {
       // the client is gone already
-    }
-  }
-
-  void connectionClosed(Connection c) {
-    connections.remove(c);
-  }
-
-  /**
-   * Closes connections that hold a thread for nothing: no complete request for the idle timeout (bytes
-   * trickled without a newline do not count), a request begun but unfinished after
-   * {@link Connection#REQUEST_READ_TIMEOUT_NANOS}, or an answer the client has not taken within the query
-   * budget (it stopped reading; the request's thread is blocked in its write until the close).
-   */
-  private void closeIdleConnections() {
-    try {
-      long limit = connectionIdleTimeout.toNanos();
-      long writeLimit = settings().queryTimeout().toNanos();
-      for (Connection c : connections) {
-        if (!c.inRequest() && c.idleNanos() > limit) {
-          LOG.fine("closing connection " + c.id() + ": no request for " + connectionIdleTimeout);
-          c.close();
-        } else if (!c.inRequest() && c.partialRequestNanos() > Connection.REQUEST_READ_TIMEOUT_NANOS) {
-          LOG.fine("closing connection " + c.id() + ": its request did not arrive within "
-              + TimeUnit.NANOSECONDS.toSeconds(Connection.REQUEST_READ_TIMEOUT_NANOS) + " s");
-          c.close();
-        } else if (c.stalledWriteNanos() > writeLimit) {
-          LOG.warning("closing connection " + c.id() + ": the client has not read its answer for "
-              + settings().queryTimeout().toSeconds() + " s");
-          c.close();
-        }
-      }
-    } catch (Throwable t) {
-      // A scheduled task that throws is never run again: log and carry on.
-      LOG.log(Level.SEVERE, "idle-connection check failed", t);
     }
   }
 
@@ -452,23 +396,6 @@ public final class DaemonServer {
     }
   }
 
-  /**
-   * What the daemon is writing, as "indexing since 09:41:07, 120/400 chunks embedded", "watching this
-   * repository" or "indexing changes it was told of"; null when it would lose no work by stopping.
-   */
-  String writing() {
-    String run = indexJobs.summary();
-    if (run != null) {
-      return "indexing " + run;
-    }
-    return watch.watching() ? "watching this repository"
-        : watch.busy() ? "indexing changes it was told of" : null;
-  }
-
-  void recordExpiry(String reason) {
-    lastExpiryReason = reason;
-  }
-
   CidxConfig config() {
     return config.current();
   }
@@ -481,29 +408,8 @@ public final class DaemonServer {
     return state;
   }
 
-  Metrics metrics() {
-    return metrics;
-  }
-
-  IndexCache cache() {
-    return cache;
-  }
-
-  /** Where every query the daemon answers goes: the cache, marked and measured as the daemon's. */
-  DaemonQueries queries() {
-    return queries;
-  }
-
-  IndexJobs indexJobs() {
-    return indexJobs;
-  }
-
   DaemonWatch watch() {
     return watch;
-  }
-
-  CommandRunner commandRunner() {
-    return commandRunner;
   }
 
   /** Runs the expiry check now, on the calling thread (tests advance a fake clock, then call this). */
@@ -513,42 +419,6 @@ public final class DaemonServer {
 
   int openConnections() {
     return connections.size();
-  }
-
-  StatusResult status() {
-    DaemonStateCoordinator.Snapshot s = state.snapshot();
-    DaemonSettings settings = settings();
-    Instant now = clock.instant();
-    Runtime rt = Runtime.getRuntime();
-    double mb = 1024.0 * 1024.0;
-    return new StatusResult(
-        true,
-        ProcessHandle.current().pid(),
-        Version.CIDX,
-        Version.PROTOCOL,
-        s.state().name().toLowerCase(java.util.Locale.ROOT),
-        s.startedAt().toString(),
-        Duration.between(s.startedAt(), now).toMillis() / 1000.0,
-        socketPath().toString(),
-        repo.root().toString(),
-        s.lastActivity().toString(),
-        state.idleFor().toMillis() / 1000.0,
-        s.inFlight(),
-        connections.size(),
-        metrics.requests(),
-        metrics.queries(),
-        metrics.errors(),
-        metrics.percentile(50),
-        metrics.percentile(99),
-        Math.round((rt.totalMemory() - rt.freeMemory()) / mb * 10) / 10.0,
-        Math.round(rt.totalMemory() / mb * 10) / 10.0,
-        settings.ttlMinutes(),
-        settings.autoShutdownOnIdle(),
-        settings.evictionCheckIntervalSeconds(),
-        lastExpiryReason,
-        cache.status(),
-        indexJobs.status(),
-        watch.status());
   }
 
   private static void closeQuietly(ServerSocketChannel c) {

@@ -2,31 +2,26 @@ package dev.cidx.daemon;
 
 import dev.cidx.index.IndexMissingException;
 import dev.cidx.protocol.Messages.CacheStatus;
-import dev.cidx.protocol.QueryRequest;
-import dev.cidx.protocol.QueryResult;
-import dev.cidx.search.QueryService;
 import dev.cidx.search.SearchException;
-import dev.cidx.search.SearchException.Reason;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The daemon's cached model and index, and the {@link QueryService} queries go through.
+ * The daemon's cache: the loaded model and the {@link SnapshotManager} of the index snapshots searched with
+ * it, loaded on demand and dropped on eviction, {@code clear_cache}, a model change or stop. Queries reach
+ * it through {@link SnapshotQueries}; index runs borrow its model through {@link ModelHolder}.
  *
  * <p><b>Lifetimes.</b> An {@link Entry} holds one model and the {@link SnapshotManager} of the index
  * snapshots searched with it. It is created on the first query (model and index load in parallel) and
@@ -34,20 +29,21 @@ import java.util.logging.Logger;
  * A new commit does not replace the entry: the writer's commit moves its snapshot manager to the new
  * snapshot in the background ({@link #refreshAfterCommit}), reopening only what the commit changed.
  *
- * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry, so any number
- * run at once, and a reference to the snapshot they read, so a switch to a newer one never closes it under
- * them. Dropping the entry takes the write lock, which waits for running queries to release theirs; it is
- * held only for the swap itself, never while loading. Loading happens under {@link #loadLock}, so one
- * thread loads while others wait for its result instead of loading the same thing again.
+ * <p><b>Threads.</b> Queries hold the read lock of {@link #rw} while they use the entry ({@link #readEntry}),
+ * so any number run at once, and a reference to the snapshot they read, so a switch to a newer one never
+ * closes it under them. Dropping the entry takes the write lock, which waits for running queries to release
+ * theirs; it is held only for the swap itself, never while loading. Loading and dropping happen under the
+ * load lock of {@link ModelHolder}, taken before the write lock, so one thread loads while others wait for
+ * its result instead of loading the same thing again; {@link #entry} is written only under both.
  *
  * <p><b>Index runs share the model.</b> An index run in the daemon embeds with the cached model
- * ({@link #borrowModel}), loading it when nothing is loaded; such a model is kept as {@link #spareModel}
- * and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed under
- * the run: dropping the cache waits (on {@link #modelReturned}, releasing {@link #loadLock} meanwhile)
- * until the run gives it back. Queries never wait for an index run: they read the last snapshot switched
- * to, and each of the run's commits switches to the next.
+ * ({@link ModelHolder#borrow}), loading it when nothing is loaded; such a model is kept as the holder's
+ * spare and the next load takes it, so the daemon never holds two copies. A borrowed model is not closed
+ * under the run: dropping the cache waits ({@link ModelHolder#awaitReturned}, releasing the load lock
+ * meanwhile) until the run gives it back. Queries never wait for an index run: they read the last snapshot
+ * switched to, and each of the run's commits switches to the next.
  */
-final class IndexCache implements QueryService, AutoCloseable {
+final class IndexCache implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(IndexCache.class.getName());
 
   /** One loaded model and the snapshots searched with it. */
@@ -56,21 +52,9 @@ final class IndexCache implements QueryService, AutoCloseable {
   private final CacheLoader loader;
   private final Supplier<String> configuredModel;
   private final Clock clock;
+  /** The load lock, the spare model and the models lent to index runs. */
+  private final ModelHolder models;
   private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-  private final ReentrantLock loadLock = new ReentrantLock();
-  /** Signalled under loadLock when an index run gives its model back. */
-  private final Condition modelReturned = loadLock.newCondition();
-  /** A model an index run loaded while no entry was loaded; guarded by loadLock. */
-  private CacheLoader.Model spareModel;
-  /** Index runs holding a borrowed model; guarded by loadLock. */
-  private int borrowed;
-  /** The model last lent to an index run while {@link #borrowed} is positive; guarded by loadLock. */
-  private CacheLoader.Model lent;
-  private final ExecutorService modelLoader = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "cidx-model-loader");
-    t.setDaemon(true);
-    return t;
-  });
   /** Where snapshots are refreshed after a commit, one at a time, off the query path. */
   private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "cidx-refresher");
@@ -80,51 +64,44 @@ final class IndexCache implements QueryService, AutoCloseable {
   /** Written under the write lock of rw; read under its read lock, or racily (volatile) by status. */
   private volatile Entry entry;
   private final AtomicLong indexLoads = new AtomicLong();
-  private final AtomicLong modelLoads = new AtomicLong();
   private final AtomicLong evictions = new AtomicLong();
 
   IndexCache(CacheLoader loader, Supplier<String> configuredModel, Clock clock) {
     this.loader = loader;
     this.configuredModel = configuredModel;
     this.clock = clock;
+    this.models = new ModelHolder(loader, configuredModel, () -> {
+      Entry e = entry;
+      return e == null ? null : e.model();
+    });
   }
 
-  @Override
-  public QueryResult query(QueryRequest request) throws SearchException {
-    return query(request, null);
+  /**
+   * The loaded entry's snapshots, read under the read lock, which is held until the result is closed;
+   * {@link Reading#snapshots()} is null when nothing is loaded. Close it on the thread that opened it.
+   */
+  Reading readEntry() {
+    rw.readLock().lock();
+    Entry e = entry;
+    return new Reading(e == null ? null : e.snapshots());
   }
 
-  /** The query with a time budget for its search; the read lock and the snapshot are released however it ends. */
-  @Override
-  public QueryResult query(QueryRequest request, java.time.Duration budget) throws SearchException {
-    // A query that finds nothing loaded loads it; one that finds its snapshot stale with no refresh on the
-    // way (a commit by another process) refreshes it. A second refresh in a row is possible (a commit lands
-    // during the first); a third means the index keeps changing.
-    for (int attempt = 0; ; attempt++) {
-      Entry seen;
-      rw.readLock().lock();
-      try {
-        seen = entry;
-        if (seen != null) {
-          SnapshotManager.Snapshot s = seen.snapshots().acquire();
-          try {
-            if (s != null && (attempt == 2 || seen.snapshots().refreshing() || isCurrent(s))) {
-              return s.searcher().query(request, budget);
-            }
-          } finally {
-            if (s != null) {
-              s.release();
-            }
-          }
-        }
-      } finally {
-        rw.readLock().unlock();
-      }
-      if (seen == null) {
-        loadIfEmpty();
-      } else {
-        seen.snapshots().refreshIfStale();
-      }
+  /** A query's hold on the cache: while open, the entry it read is not dropped. */
+  final class Reading implements AutoCloseable {
+    private final SnapshotManager snapshots;
+
+    private Reading(SnapshotManager snapshots) {
+      this.snapshots = snapshots;
+    }
+
+    SnapshotManager snapshots() {
+      return snapshots;
+    }
+
+    /** Releases the read lock. */
+    @Override
+    public void close() {
+      rw.readLock().unlock();
     }
   }
 
@@ -136,21 +113,6 @@ final class IndexCache implements QueryService, AutoCloseable {
   CompletableFuture<Void> refreshAfterCommit() {
     Entry e = entry;
     return e == null ? CompletableFuture.completedFuture(null) : e.snapshots().refreshSoon();
-  }
-
-  /** The message, with the way out unless it already gives it ("run `cidx init` then `cidx index`"). */
-  static String withIndexHint(String message) {
-    return message.contains("`cidx index`") ? message : message + ": run `cidx index`";
-  }
-
-  private static boolean isCurrent(SnapshotManager.Snapshot s) throws SearchException {
-    try {
-      return s.index().isCurrent();
-    } catch (IndexMissingException ex) {
-      throw new SearchException(Reason.NO_INDEX, withIndexHint(ex.getMessage()), ex);
-    } catch (IOException ex) {
-      throw new SearchException(Reason.DAMAGED_INDEX, "cannot read the index: " + ex.getMessage(), ex);
-    }
   }
 
   /**
@@ -165,18 +127,18 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
-  /** Loads model and index unless another thread did while this one waited for loadLock. */
-  private void loadIfEmpty() throws SearchException {
-    loadLock.lock();
+  /** Loads model and index unless another thread did while this one waited for the load lock. */
+  void loadIfEmpty() throws SearchException {
+    models.lock();
     try {
       if (entry != null) {
         return;
       }
       String modelName = configuredModel.get();
-      CacheLoader.Model spare = spareModel != null && spareModel.name().equals(modelName) ? spareModel : null;
+      CacheLoader.Model spare = models.spareFor(modelName);
       Entry fresh = load(modelName, spare);
       if (spare != null) {
-        spareModel = null; // the entry owns it now
+        models.spareTakenByCache();
       }
       rw.writeLock().lock();
       try {
@@ -186,7 +148,7 @@ final class IndexCache implements QueryService, AutoCloseable {
       }
       LOG.info("cache loaded in " + Math.round(fresh.loadMs()) + " ms (model " + modelName + ")");
     } finally {
-      loadLock.unlock();
+      models.unlock();
     }
   }
 
@@ -195,11 +157,7 @@ final class IndexCache implements QueryService, AutoCloseable {
     long start = System.nanoTime();
     Future<CacheLoader.Model> modelFuture = null;
     if (keptModel == null) {
-      modelFuture = modelLoader.submit(() -> {
-        CacheLoader.Model m = loader.loadModel(modelName);
-        modelLoads.incrementAndGet();
-        return m;
-      });
+      modelFuture = models.loadForCache(modelName);
     }
     CacheLoader.Index index = null;
     CacheLoader.Model model = keptModel;
@@ -209,12 +167,12 @@ final class IndexCache implements QueryService, AutoCloseable {
         index = loader.openIndex();
         indexLoads.incrementAndGet();
       } catch (IndexMissingException e) {
-        throw new SearchException(Reason.NO_INDEX, withIndexHint(e.getMessage()), e);
+        throw IndexErrors.missing(e);
       } catch (IOException e) {
-        throw new SearchException(Reason.DAMAGED_INDEX, "cannot open the index: " + e.getMessage(), e);
+        throw IndexErrors.damaged("open", e);
       }
       if (modelFuture != null) {
-        model = awaitModel(modelName, modelFuture);
+        model = ModelHolder.await(modelName, modelFuture);
       }
       double ms = (System.nanoTime() - start) / 1e6;
       CacheLoader.Model searchedWith = model;
@@ -225,7 +183,7 @@ final class IndexCache implements QueryService, AutoCloseable {
     } finally {
       if (!success) {
         if (modelFuture != null) {
-          CacheLoader.Model loaded = model != null ? model : awaitQuietly(modelFuture);
+          CacheLoader.Model loaded = model != null ? model : ModelHolder.awaitQuietly(modelFuture);
           closeQuietly(loaded);
         }
         closeQuietly(index);
@@ -233,100 +191,9 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
   }
 
-  private static CacheLoader.Model awaitModel(String name, Future<CacheLoader.Model> future) throws SearchException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SearchException(Reason.INTERNAL, "interrupted while loading the embedding model", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof SearchException se) {
-        throw se;
-      }
-      throw new SearchException(Reason.INTERNAL, "cannot load the embedding model " + name + ": " + cause.getMessage(), cause);
-    }
-  }
-
-  private static CacheLoader.Model awaitQuietly(Future<CacheLoader.Model> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException e) {
-      return null;
-    }
-  }
-
-  /** A model lent to an index run; {@link #close()} gives it back. */
-  final class BorrowedModel implements AutoCloseable {
-    private final CacheLoader.Model model;
-    private boolean returned;
-
-    private BorrowedModel(CacheLoader.Model model) {
-      this.model = model;
-    }
-
-    CacheLoader.Model model() {
-      return model;
-    }
-
-    /** Gives the model back; a second call does nothing. */
-    @Override
-    public void close() {
-      loadLock.lock();
-      try {
-        if (!returned) {
-          returned = true;
-          borrowed--;
-          if (borrowed == 0) {
-            if (spareModel == lent && spareModel != null && !spareModel.name().equals(configuredModel.get())) {
-              // Loaded for a run that began before config.json named another model: nothing needs it now.
-              closeQuietly(spareModel);
-              spareModel = null;
-            }
-            lent = null;
-          }
-          modelReturned.signalAll();
-        }
-      } finally {
-        loadLock.unlock();
-      }
-    }
-  }
-
-  /**
-   * The model {@code modelName} for an index run, the one its config named when it began (config.json may
-   * name another by now): the loaded entry's, else the spare one, else a newly loaded one that becomes the
-   * spare. Until the caller closes the result, the cache is not dropped and the model is not closed.
-   */
-  BorrowedModel borrowModel(String modelName) throws SearchException {
-    loadLock.lock();
-    try {
-      Entry e = entry;
-      CacheLoader.Model model;
-      if (e != null && e.model().name().equals(modelName)) {
-        model = e.model();
-      } else if (spareModel != null && spareModel.name().equals(modelName)) {
-        model = spareModel;
-      } else {
-        if (spareModel != lent) {
-          closeQuietly(spareModel);
-        }
-        spareModel = null;
-        Future<CacheLoader.Model> loading = modelLoader.submit(() -> loader.loadModel(modelName));
-        model = awaitModel(modelName, loading);
-        modelLoads.incrementAndGet();
-        spareModel = model;
-        LOG.info("model " + modelName + " loaded for an index run");
-      }
-      borrowed++;
-      lent = model;
-      return new BorrowedModel(model);
-    } finally {
-      loadLock.unlock();
-    }
+  /** The model {@code modelName} for an index run; see {@link ModelHolder#borrow}. */
+  ModelHolder.BorrowedModel borrowModel(String modelName) throws SearchException {
+    return models.borrow(modelName);
   }
 
   /** Drops the cache, waiting for running queries to finish. True if something was loaded. */
@@ -342,8 +209,8 @@ final class IndexCache implements QueryService, AutoCloseable {
     Entry old;
     try {
       if (timeout == null) {
-        loadLock.lock();
-      } else if (!loadLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        models.lock();
+      } else if (!models.tryLock(timeout)) {
         LOG.warning("cache not dropped (" + reason + "): a load is still running after " + timeout.toSeconds() + " s");
         return false;
       }
@@ -353,24 +220,19 @@ final class IndexCache implements QueryService, AutoCloseable {
     }
     CacheLoader.Model spare;
     try {
-      // An index run is embedding with the model: wait until it gives it back (loadLock is released
+      // An index run is embedding with the model: wait until it gives it back (the load lock is released
       // while waiting, so queries go on refreshing).
-      long waitNanos = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
       try {
-        while (borrowed > 0) {
-          if (waitNanos <= 0) {
-            LOG.warning("cache not dropped (" + reason + "): an index run still uses the model after "
-                + timeout.toSeconds() + " s");
-            return false;
-          }
-          waitNanos = timeout == null ? awaitReturned() : modelReturned.awaitNanos(waitNanos);
+        if (!models.awaitReturned(timeout)) {
+          LOG.warning("cache not dropped (" + reason + "): an index run still uses the model after "
+              + timeout.toSeconds() + " s");
+          return false;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
       }
-      spare = spareModel;
-      spareModel = null;
+      spare = models.takeSpare();
       try {
         if (timeout == null) {
           rw.writeLock().lock();
@@ -389,7 +251,7 @@ final class IndexCache implements QueryService, AutoCloseable {
         rw.writeLock().unlock();
       }
     } finally {
-      loadLock.unlock();
+      models.unlock();
     }
     closeQuietly(spare);
     if (old == null) {
@@ -404,11 +266,6 @@ final class IndexCache implements QueryService, AutoCloseable {
     return true;
   }
 
-  private long awaitReturned() throws InterruptedException {
-    modelReturned.await();
-    return Long.MAX_VALUE;
-  }
-
   boolean isLoaded() {
     return entry != null;
   }
@@ -418,33 +275,33 @@ final class IndexCache implements QueryService, AutoCloseable {
   }
 
   long modelLoads() {
-    return modelLoads.get();
+    return models.loads();
   }
 
   CacheStatus status() {
     Entry e = entry;
     if (e == null) {
-      return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), modelLoads.get(),
+      return new CacheStatus(false, null, null, null, null, null, null, indexLoads.get(), models.loads(),
           evictions.get());
     }
     SnapshotManager.Snapshot s = e.snapshots().peek();
     CacheLoader.IndexInfo info = s != null ? s.info() : CacheLoader.IndexInfo.UNKNOWN;
     return new CacheStatus(true, e.model().name(), info.chunks(), info.files(), info.commit(),
-        e.loadedAt().toString(), e.loadMs(), indexLoads.get(), modelLoads.get(), evictions.get());
+        e.loadedAt().toString(), e.loadMs(), indexLoads.get(), models.loads(), evictions.get());
   }
 
   /** Drops the cache and stops the loader thread. A second call does nothing more. */
   @Override
   public void close() {
     clear("daemon stopping");
-    modelLoader.shutdownNow();
+    models.close();
     refresher.shutdownNow();
   }
 
   /** Like {@link #close()}, but gives up dropping the cache if queries still run after {@code timeout}. */
   void close(Duration timeout) {
     clear("daemon stopping", timeout);
-    modelLoader.shutdownNow();
+    models.close();
     refresher.shutdownNow();
   }
 

@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * ({@code cidx index --cancel}). A cancelled run rolls back to its last commit, and what it embedded is in
  * the cache for the next one.
  *
- * <p>The run embeds with the cache's model ({@link IndexCache#borrowModel}), borrowed only once a file
+ * <p>The run embeds with the cache's model ({@link ModelHolder#borrow}), borrowed only once a file
  * must be chunked, so a run with nothing to do loads nothing.
  *
  * <p><b>One model per run.</b> Each run (and each background update) reads config.json once, when it
@@ -264,7 +264,7 @@ final class IndexJobs implements AutoCloseable {
       throws IOException, IndexException {
     CidxConfig runConfig = config.get();
     String modelName = Embedders.cacheName(runConfig);
-    IndexCache.BorrowedModel[] borrowed = new IndexCache.BorrowedModel[1];
+    ModelHolder.BorrowedModel[] borrowed = new ModelHolder.BorrowedModel[1];
     Supplier<Embedder> embedder = () -> {
       if (borrowed[0] == null) {
         try {

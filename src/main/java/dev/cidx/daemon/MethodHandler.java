@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
-/** The daemon's methods for one connection; one instance per {@link Connection}, called on its thread. */
+/** The daemon's methods for one client ({@link ClientChannel}); one instance per connection, called on its thread. */
 final class MethodHandler implements DaemonRpc {
   private static final Logger LOG = Logger.getLogger(MethodHandler.class.getName());
   /**
@@ -44,11 +44,11 @@ final class MethodHandler implements DaemonRpc {
    */
   static final long PROGRESS_INTERVAL_MS = 250;
 
-  private final DaemonServer server;
-  private final Connection connection;
+  private final DaemonServices daemon;
+  private final ClientChannel connection;
 
-  MethodHandler(DaemonServer server, Connection connection) {
-    this.server = server;
+  MethodHandler(DaemonServices daemon, ClientChannel connection) {
+    this.daemon = daemon;
     this.connection = connection;
   }
 
@@ -59,7 +59,7 @@ final class MethodHandler implements DaemonRpc {
           + ") differs from this daemon " + Version.CIDX + " (protocol " + Version.PROTOCOL + ")");
     }
     return new HelloResult(Version.CIDX, Version.PROTOCOL, ProcessHandle.current().pid(),
-        server.repo().root().toString(), server.socketPath().toString());
+        daemon.repo().root().toString(), daemon.socketPath().get().toString());
   }
 
   @Override
@@ -69,12 +69,12 @@ final class MethodHandler implements DaemonRpc {
 
   @Override
   public StatusResult status(NoParams params) {
-    return server.status();
+    return daemon.status().status();
   }
 
   @Override
   public QueryResult query(QueryRequest request) throws SearchException {
-    return server.queries().query(request);
+    return daemon.queries().query(request);
   }
 
   @Override
@@ -85,7 +85,7 @@ final class MethodHandler implements DaemonRpc {
           + " (protocol " + params.protocolVersion() + "), this daemon " + Version.CIDX + " (protocol "
           + Version.PROTOCOL + "); replace the daemon");
     }
-    CommandRunner runner = server.commandRunner();
+    CommandRunner runner = daemon.commandRunner();
     if (runner == null) {
       throw new RpcException(ErrorCode.METHOD_NOT_FOUND, "method not found: run (this daemon has no command runner)");
     }
@@ -93,7 +93,7 @@ final class MethodHandler implements DaemonRpc {
     try (PrintStream out = connection.outputStream(OutputParams.STDOUT);
          PrintStream err = connection.outputStream(OutputParams.STDERR)) {
       CommandRunner.Invocation invocation = new CommandRunner.Invocation(params.argv(), cwd,
-          params.env(), params.terminal(), out, err, server.queries(), connection::isBroken);
+          params.env(), params.terminal(), out, err, daemon.queries(), connection::isBroken);
       int exit = runner.run(invocation);
       out.flush();
       err.flush();
@@ -108,7 +108,7 @@ final class MethodHandler implements DaemonRpc {
    * still inside.
    */
   private Path insideRepository(String cwd) throws RpcException {
-    Path root = server.repo().root();
+    Path root = daemon.repo().root();
     Path realRoot;
     Path real;
     try {
@@ -133,7 +133,7 @@ final class MethodHandler implements DaemonRpc {
    */
   @Override
   public IndexResult index(IndexParams params) throws Exception {
-    IndexJobs.Attachment attachment = server.indexJobs().attach(params.clear(), params.background());
+    IndexJobs.Attachment attachment = daemon.indexJobs().attach(params.clear(), params.background());
     IndexJobs.Job job = attachment.job();
     Object id = connection.currentRequestIdValue();
     boolean following = true;
@@ -168,31 +168,31 @@ final class MethodHandler implements DaemonRpc {
 
   @Override
   public IndexCancelResult indexCancel(NoParams params) {
-    String run = server.indexJobs().cancel();
+    String run = daemon.indexJobs().cancel();
     return new IndexCancelResult(run != null, run);
   }
 
   @Override
   public WatchStartResult watchStart(WatchParams params) throws RpcException {
-    return server.watch().start(Duration.ofMillis(Math.round(params.debounceSeconds() * 1000)));
+    return daemon.watch().start(Duration.ofMillis(Math.round(params.debounceSeconds() * 1000)));
   }
 
   @Override
   public WatchStopResult watchStop(NoParams params) {
-    return server.watch().stop();
+    return daemon.watch().stop();
   }
 
   /** Answered at once; the update runs in the background, after the debounce of a burst of notifications. */
   @Override
   public NotifyResult notifyChanges(NotifyParams params) {
-    return server.watch().changed(params.paths());
+    return daemon.watch().changed(params.paths());
   }
 
   @Override
   public ClearCacheResult clearCache(NoParams params) {
-    boolean cleared = server.cache().clear("clear_cache requested by a client");
+    boolean cleared = daemon.cache().clear("clear_cache requested by a client");
     if (cleared) {
-      server.recordExpiry("cleared by clear_cache");
+      daemon.status().recordExpiry("cleared by clear_cache");
     }
     return new ClearCacheResult(cleared);
   }
@@ -204,7 +204,7 @@ final class MethodHandler implements DaemonRpc {
   @Override
   public ShutdownResult shutdown(ShutdownParams params) throws RpcException {
     if (params.unlessWriting()) {
-      String writing = server.writing();
+      String writing = daemon.status().writing();
       if (writing != null) {
         LOG.info("shutdown refused: the daemon is " + writing);
         throw new RpcException(ErrorCode.WRITING, "the daemon is " + writing + "; it keeps running");
@@ -212,7 +212,7 @@ final class MethodHandler implements DaemonRpc {
     }
     // Stop runs on its own thread and first waits for requests in flight, this one included, so the
     // response below is written before the connection is closed.
-    server.requestStop("shutdown requested by a client");
+    daemon.requestStop().accept("shutdown requested by a client");
     return new ShutdownResult(true);
   }
 }

@@ -89,6 +89,41 @@
  * on the same writer thread after any {@code index} run. A watch keeps the daemon busy; it ends with
  * {@code watch_stop} or the daemon.
  *
+ * <h2>The parts</h2>
+ * <ul>
+ *   <li><i>Lifecycle and accept loop</i>: {@link dev.cidx.daemon.DaemonServer} builds the parts below, wires
+ *       them together and fans config changes out to them; {@link dev.cidx.daemon.DaemonLock} (lock and
+ *       socket), {@link dev.cidx.daemon.DaemonStateCoordinator} (running, stopping, requests in flight),
+ *       {@link dev.cidx.daemon.EvictionTask} with the {@link dev.cidx.daemon.Expiry} rules.</li>
+ *   <li><i>Connections</i>: {@link dev.cidx.daemon.ConnectionRegistry} (admission under
+ *       {@code max_connections}, the idle reaper), {@link dev.cidx.daemon.Connection} (one client's lines),
+ *       {@link dev.cidx.daemon.Dispatcher} and {@link dev.cidx.daemon.MethodHandler} (the methods). The
+ *       handlers reach the daemon only through {@link dev.cidx.daemon.DaemonServices}, a record the server
+ *       builds once.</li>
+ *   <li><i>The cache</i>: {@link dev.cidx.daemon.IndexCache} (the loaded entry: loads it, drops it, reports
+ *       it), {@link dev.cidx.daemon.ModelHolder} (the load lock, the model lent to index runs, counted until
+ *       each gives it back), {@link dev.cidx.daemon.SnapshotManager} (reference-counted snapshots, refreshed
+ *       by commits), {@link dev.cidx.daemon.CacheLoader} (what loads them).</li>
+ *   <li><i>The query path</i>: {@link dev.cidx.daemon.DaemonQueries} (time budget, metrics,
+ *       {@code via: "daemon"}) over {@link dev.cidx.daemon.SnapshotQueries} (the search on the current
+ *       snapshot under the cache's read lock), with {@link dev.cidx.daemon.IndexErrors} wording an index it
+ *       cannot read.</li>
+ *   <li><i>The writer</i>: {@link dev.cidx.daemon.IndexJobs} (index runs) and
+ *       {@link dev.cidx.daemon.DaemonWatch} (watch and notify updates).</li>
+ *   <li><i>Status</i>: {@link dev.cidx.daemon.DaemonStatus} assembles {@code status} and says what the daemon
+ *       is writing; {@link dev.cidx.daemon.Metrics} counts requests and query times.</li>
+ * </ul>
+ *
+ * <p><b>Who depends on whom.</b> Only {@code DaemonServer} knows all the parts, and no part knows
+ * {@code DaemonServer}: it hands them suppliers and callbacks. Connections go registry → connection →
+ * handler → services → (state, metrics, queries, index jobs, watch, cache, status); the handler writes to
+ * its client through {@link dev.cidx.daemon.ClientChannel}, which the connection implements, so there is
+ * no cycle between the classes ({@code jdeps -verbose:class} finds none in the package). The cache goes {@code SnapshotQueries} →
+ * {@code IndexCache} → ({@code ModelHolder}, {@code SnapshotManager}) → {@code CacheLoader}; the writer
+ * ({@code IndexJobs}) borrows the model and asks for refreshes through {@code IndexCache}. Locks are taken
+ * in one order: the load lock ({@code ModelHolder}) before the cache's write lock; a query takes only the
+ * read lock and a snapshot reference, and never a lock while holding them.
+ *
  * <h2>Rejected designs</h2>
  * <ul>
  *   <li><i>Binding the socket as the lock</i> (the original design): a socket file outlives a crashed
@@ -101,6 +136,9 @@
  *       and read in a log; the size limit is enforced while reading just the same.</li>
  *   <li><i>One lock around every query</i> (the original): it serialized all queries. Here queries share a
  *       read lock and only dropping the cache takes the write lock.</li>
+ *   <li><i>The server as the handlers' service locator</i> (the design before {@code DaemonServices}): every
+ *       handler could reach start, stop and every part, and the classes formed a cycle through the server.
+ *       A public services interface was considered too; it would have exposed package-private types.</li>
  *   <li><i>Reopening on the query that notices a commit</i> (the design before SnapshotManager): the unlucky
  *       query paid for the whole reopen, on java.base the 85 MiB HNSW base read again, about a second.</li>
  *   <li><i>{@code cidx index} as a forwarded {@code run}</i>: a {@code --json} run prints nothing until
