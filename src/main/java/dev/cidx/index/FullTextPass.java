@@ -59,6 +59,13 @@ final class FullTextPass {
     }
   }
 
+  /** Whether more chunks of this run lack a vector than it keeps (so the embedding pass reads them back). */
+  boolean overflowed() {
+    synchronized (pending) {
+      return overflowed;
+    }
+  }
+
   /** Chunks of this run whose vector was already known (or whose text another chunk of it has). */
   int reusedChunks() {
     synchronized (pending) {
@@ -101,6 +108,7 @@ final class FullTextPass {
         }
         progress.update(counters.snapshot(IndexProgress.Phase.CHUNKING));
       }
+      flushOnEveryCore(pool, threads);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -120,6 +128,27 @@ final class FullTextPass {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Writes the documents still buffered in memory to segments, one buffer per thread: the next reader or
+   * commit would otherwise flush them all on the calling thread, one after the other (on java.base up to
+   * 64 MB of buffered documents, seconds on one core while the other idles).
+   */
+  private void flushOnEveryCore(ExecutorService pool, int threads)
+      throws InterruptedException, ExecutionException {
+    List<Future<?>> flushes = new ArrayList<>(threads);
+    for (int i = 0; i < threads; i++) {
+      flushes.add(pool.submit(() -> {
+        while (writer.flushNextBuffer()) {
+          // each call flushes one buffer, the largest left, in this thread
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : flushes) {
+      f.get();
     }
   }
 
