@@ -22,8 +22,9 @@ import org.apache.lucene.index.Term;
  * It needs no model, only its tokenizer, and takes seconds where embedding takes minutes or hours, which
  * is why it runs to the end (and may be committed) before anything is embedded.
  *
- * <p>Files are chunked on every core: counting tokens is most of the work, and the chunker and Lucene's
- * writer are both thread-safe. Progress is reported from the calling thread only.
+ * <p>Files are chunked on every core: parsing, token counts and Lucene's analysis are the work, and the
+ * chunker and Lucene's writer are both thread-safe. The segments still in memory at the end are flushed
+ * on every core too. Progress is reported from the calling thread only.
  */
 final class FullTextPass {
   /** Below this many files a pool costs more than it saves. */
