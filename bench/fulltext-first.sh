@@ -23,7 +23,10 @@ run=$!
 ready=""
 while kill -0 "$run" 2>/dev/null; do
   if [ -z "$ready" ] && grep -q "full-text search covers every file" "$log"; then
-    ready=$(ms); echo "full-text commit announced: ${ready} ms"
+    ready=$(ms)
+    # The process's CPU so far (user + sys): what a busy machine inflates least.
+    read -r -a stat < "/proc/$run/stat"
+    echo "full-text commit announced: ${ready} ms (CPU so far $(( (stat[13] + stat[14]) * 1000 / $(getconf CLK_TCK) )) ms, load $(cut -d' ' -f1 /proc/loadavg))"
   fi
   if [ -n "$ready" ] && "$cidx" query --fts "$word" -q >/dev/null 2>&1; then
     echo "first --fts answer (\`cidx query --fts $word\`): $(ms) ms after \`cidx index --clear\` started"

@@ -3,11 +3,14 @@ package dev.cidx.embed;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,32 +25,37 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ModelTokenizer implements TokenCounter, AutoCloseable {
   private final HuggingFaceTokenizer forModel;
   private final HuggingFaceTokenizer forCounting;
+  /** Counts most texts without the native library; empty for a tokenizer it does not reproduce. */
+  private final Optional<WordPieceCounter> inJava;
   /** Token counts of texts seen before (lines, mostly); at most about 16 MB of short strings. */
   private final Map<String, Integer> knownCounts = new ConcurrentHashMap<>();
   private static final int MAX_KNOWN_COUNTS = 200_000;
   private static final int MAX_CACHED_LENGTH = 200;
 
-  private ModelTokenizer(HuggingFaceTokenizer forModel, HuggingFaceTokenizer forCounting) {
+  private ModelTokenizer(HuggingFaceTokenizer forModel, HuggingFaceTokenizer forCounting,
+      Optional<WordPieceCounter> inJava) {
     this.forModel = forModel;
     this.forCounting = forCounting;
+    this.inJava = inJava;
   }
 
   static ModelTokenizer load(EmbeddingModel model) {
+    byte[] json = read(model);
     HuggingFaceTokenizer forModel = null;
     boolean success = false;
     try {
-      forModel = open(model, Map.of(
+      forModel = open(model, json, Map.of(
           "addSpecialTokens", "true",
           "truncation", "true",
           "maxLength", Integer.toString(model.maxTokens()),
           "modelMaxLength", Integer.toString(model.maxTokens()),
           "padding", "false"));
-      HuggingFaceTokenizer forCounting = open(model, Map.of(
+      HuggingFaceTokenizer forCounting = open(model, json, Map.of(
           "addSpecialTokens", "false",
           "truncation", "false",
           "padding", "false"));
       success = true;
-      return new ModelTokenizer(forModel, forCounting);
+      return new ModelTokenizer(forModel, forCounting, javaCounter(model, json));
     } finally {
       if (!success && forModel != null) {
         forModel.close();
@@ -55,19 +63,35 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
     }
   }
 
-  private static HuggingFaceTokenizer open(EmbeddingModel model, Map<String, String> options) {
+  private static byte[] read(EmbeddingModel model) {
     String resource = model.tokenizerResource();
     try (InputStream in = ModelTokenizer.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new EmbeddingException("tokenizer " + resource + " for " + model.modelName()
             + " is not on the class path (is the langchain4j model jar missing?)");
       }
-      return HuggingFaceTokenizer.newInstance(in, options);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof EmbeddingException) {
-        throw (EmbeddingException) e;
-      }
+      return in.readAllBytes();
+    } catch (IOException e) {
       throw new EmbeddingException("cannot load tokenizer " + resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static HuggingFaceTokenizer open(EmbeddingModel model, byte[] json, Map<String, String> options) {
+    try {
+      return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), options);
+    } catch (IOException | RuntimeException e) {
+      throw new EmbeddingException(
+          "cannot load tokenizer " + model.tokenizerResource() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The Java counter when the tokenizer is one it reproduces; the native one counts everything otherwise. */
+  private static Optional<WordPieceCounter> javaCounter(EmbeddingModel model, byte[] json) {
+    try {
+      return WordPieceCounter.of(new ObjectMapper().readTree(json));
+    } catch (IOException e) {
+      throw new EmbeddingException(
+          "cannot read tokenizer " + model.tokenizerResource() + ": " + e.getMessage(), e);
     }
   }
 
@@ -87,10 +111,10 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
   }
 
   /**
-   * Calls the native library directly rather than through {@code batchEncode}, which builds a full
-   * {@link Encoding} per text (ids, type ids, word ids, tokens, masks, character spans: eight JNI calls
-   * and their arrays); a count needs the ids alone. The chunker counts every line of every file, so
-   * this is most of the full-text pass's time.
+   * Counts in Java what {@link WordPieceCounter} counts exactly (printable ASCII: nearly every line of
+   * code), the rest through the native library. That call goes to the native library directly rather
+   * than through {@code batchEncode}, which builds a full {@link Encoding} per text (ids, type ids, word
+   * ids, tokens, masks, character spans: eight JNI calls and their arrays); a count needs the ids alone.
    */
   @Override
   public int[] countTokens(List<String> texts) {
@@ -100,11 +124,16 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
     List<String> missing = new ArrayList<>();
     List<Integer> missingAt = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {
-      Integer known = knownCounts.get(texts.get(i));
-      if (known != null) {
-        counts[i] = known;
+      String text = texts.get(i);
+      int count = inJava.isPresent() ? inJava.get().count(text) : WordPieceCounter.DECLINED;
+      if (count == WordPieceCounter.DECLINED) {
+        Integer known = knownCounts.get(text);
+        count = known != null ? known : WordPieceCounter.DECLINED;
+      }
+      if (count != WordPieceCounter.DECLINED) {
+        counts[i] = count;
       } else {
-        missing.add(texts.get(i));
+        missing.add(text);
         missingAt.add(i);
       }
     }
@@ -122,6 +151,11 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
       }
     }
     return counts;
+  }
+
+  /** The native tokenizer's counts alone, for checking the Java counter against it. */
+  int[] countNatively(List<String> texts) {
+    return countUncached(texts);
   }
 
   private int[] countUncached(List<String> texts) {

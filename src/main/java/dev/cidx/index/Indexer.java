@@ -257,12 +257,19 @@ public final class Indexer {
     boolean finished;
     Optional<List<Chunk>> inMemory = !previousComplete && previous.isPresent() ? Optional.empty()
         : fullText == null ? Optional.of(List.of()) : fullText.pendingChunks();
+    boolean textCommitted = false;
+    if (inMemory.isEmpty() && fullText != null && fullText.overflowed()) {
+      // More than textFirstChunks chunks of this run lack a vector, so full text is committed first
+      // whatever the plan finds: commit it before reading the plan back (seconds on java.base).
+      commitText(commits, counters, progress);
+      textCommitted = true;
+    }
     if (inMemory.isPresent()) {
       // Only this run's chunks can lack vectors, and few enough to hold: embed them from memory, writing
       // nothing to disk before the one commit at the end.
       int reused = fullText == null ? 0 : fullText.reusedChunks();
       finished = embed(EmbeddingPass.of(inMemory.get(), reused, counters), commits, counters, progress, cancelled,
-          true);
+          true, false);
     } else {
       // Read back from the index what has no vector: this run's chunks when the last commit had every
       // vector, else all of them (a run stopped after committing full text left some without).
@@ -270,7 +277,7 @@ public final class Indexer {
           ? Optional.of(changed.stream().map(SourceFile::path).toList()) : Optional.empty();
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
         finished = embed(EmbeddingPass.plan(reader, toScan, known::has, counters), commits, counters, progress,
-            cancelled, !changed.isEmpty() || !deleted.isEmpty());
+            cancelled, !changed.isEmpty() || !deleted.isEmpty(), textCommitted);
       }
     }
     if (!finished) {
@@ -288,14 +295,15 @@ public final class Indexer {
   /**
    * Runs {@code pass}, committing full text first when it has much to embed. {@code textChanged}: this run
    * changed documents; otherwise the last commit already holds every file's full text, and saying so is
-   * all the full-text commit would do. False when cancelled.
+   * all the full-text commit would do. {@code textCommitted}: the caller committed it already. False when
+   * cancelled.
    */
   private boolean embed(EmbeddingPass pass, Commits commits, RunCounters counters, IndexProgress progress,
-      BooleanSupplier cancelled, boolean textChanged) throws IOException, IndexException {
+      BooleanSupplier cancelled, boolean textChanged, boolean textCommitted) throws IOException, IndexException {
     if (pass.size() == 0) {
       return true;
     }
-    if (schedule.commitsTextFirst(pass.size())) {
+    if (!textCommitted && schedule.commitsTextFirst(pass.size())) {
       if (textChanged) {
         progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
         commits.commit();
@@ -304,6 +312,15 @@ public final class Indexer {
     }
     progress.update(counters.snapshot(IndexProgress.Phase.EMBEDDING));
     return pass.run(embedder(), commits.cache, schedule, commits::commit, counters, progress, cancelled);
+  }
+
+  /** The full-text commit, said at once: full-text search answers from here on. */
+  private static void commitText(Commits commits, RunCounters counters, IndexProgress progress)
+      throws IOException, IndexException {
+    progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
+    commits.commit();
+    counters.textCommitted();
+    progress.update(counters.snapshot(IndexProgress.Phase.COMMITTING));
   }
 
   /** The commits of one run, each building on the one before. */
