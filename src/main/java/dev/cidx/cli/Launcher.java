@@ -214,6 +214,9 @@ public final class Launcher {
     // until at most 30 % of it is free, rather than the default 70 %.
     cmd.add("-XX:MinHeapFreeRatio=10");
     cmd.add("-XX:MaxHeapFreeRatio=30");
+    // A fatal error report (a crash in native code) goes beside daemon.log, in the private data
+    // directory, not into the working tree the daemon runs in, where git would show it.
+    cmd.add("-XX:ErrorFile=" + repo.dataDir().resolve("hs_err_pid%p.log"));
     String opts = System.getenv("CIDX_DAEMON_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.trim().split("\\s+")));

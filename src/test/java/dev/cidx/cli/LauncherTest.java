@@ -42,6 +42,8 @@ class LauncherTest {
     assertThat(cmd.get(0)).endsWith("java");
     assertThat(cmd).containsSubsequence("-cp", System.getProperty("java.class.path"), "dev.cidx.cli.DaemonMain",
         "--repo", repo.root().toString());
+    assertThat(cmd).as("a crash report lands beside daemon.log, not in the working tree")
+        .contains("-XX:ErrorFile=" + repo.dataDir().resolve("hs_err_pid%p.log"));
   }
 
   @Test
