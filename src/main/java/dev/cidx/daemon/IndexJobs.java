@@ -106,6 +106,8 @@ final class IndexJobs implements AutoCloseable {
     private final Instant startedAt;
     private final CompletableFuture<IndexResult> result = new CompletableFuture<>();
     private volatile IndexProgress.Snapshot progress;
+    /** System.nanoTime() when {@link #progress} was set: a long commit sends none for minutes. */
+    private volatile long progressNanos;
     private volatile boolean cancelled;
 
     private Job(boolean clear, boolean background, Instant startedAt) {
@@ -124,14 +126,28 @@ final class IndexJobs implements AutoCloseable {
     }
 
 
-    /** The progress as the protocol shows it; {@code id} and {@code joined} as given. */
+    void progressed(IndexProgress.Snapshot p) {
+      progressNanos = System.nanoTime();
+      progress = p;
+    }
+
+    /**
+     * The progress as the protocol shows it; {@code id} and {@code joined} as given. The elapsed time runs
+     * on from the last report, so a status taken during a commit of minutes shows the time going by (and
+     * the rate falling) instead of the moment the commit began.
+     */
     IndexProgressParams describe(Object id, Boolean joined) {
       IndexProgress.Snapshot p = progress;
+      double elapsed;
       if (p == null) {
         p = new IndexProgress.Snapshot(IndexProgress.Phase.SCANNING, 0, 0, 0, 0, 0, 0);
+        elapsed = 0;
+      } else {
+        elapsed = p.elapsedSeconds()
+            + (p.phase() == IndexProgress.Phase.DONE ? 0 : (System.nanoTime() - progressNanos) / 1e9);
       }
       return new IndexProgressParams(id, p.phase().name().toLowerCase(Locale.ROOT), p.filesScanned(),
-          p.filesToIndex(), p.filesDone(), p.chunksToEmbed(), p.chunksEmbedded(), p.elapsedSeconds(),
+          p.filesToIndex(), p.filesDone(), p.chunksToEmbed(), p.chunksEmbedded(), elapsed,
           startedAt.toString(), clear, joined, p.textCommitted());
     }
 
@@ -324,7 +340,7 @@ final class IndexJobs implements AutoCloseable {
     IndexResult run = null;
     Throwable failure = null;
     try {
-      run = runWithModel(job.clear ? IndexScope.REBUILD : IndexScope.ALL, p -> job.progress = p, job::cancelled);
+      run = runWithModel(job.clear ? IndexScope.REBUILD : IndexScope.ALL, job::progressed, job::cancelled);
       LOG.info(run.cancelled() ? "index run cancelled after " + run.chunksEmbedded() + " chunks embedded; "
           + "the last commit stays in service"
           : "index run done in " + Math.round(run.seconds() * 10) / 10.0 + " s: " + run.filesIndexed()

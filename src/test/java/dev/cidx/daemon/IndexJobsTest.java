@@ -325,6 +325,18 @@ class IndexJobsTest {
   }
 
   @Test
+  void statusDuringALongStepWithoutReports_showsTheElapsedTimeRunningOn() throws Exception {
+    // The fake run reports 1.0 s elapsed, then sends nothing until released (as a long commit does).
+    List<Object> progress = new CopyOnWriteArrayList<>();
+    Future<IndexResult> result = index(false, progress);
+    await().until(() -> progress.size() >= 2);
+    await().until(() -> status().path("indexing").path("elapsed_seconds").asDouble() > 1.05);
+    assertThat(status().path("indexing").path("chunks_embedded").asInt()).isEqualTo(5);
+    indexer.release.countDown();
+    result.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void indexFailure_isAnsweredWithIndexFailedAndTheIndexersMessage() throws Exception {
     indexer.failure = new IndexException("another `cidx index` is already writing this index; wait for it to finish");
     try (DaemonClient c = DaemonClient.connect(server.socketPath())) {
