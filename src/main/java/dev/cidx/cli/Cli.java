@@ -42,17 +42,36 @@ public final class Cli {
     }
   }
 
+  /** Inside the daemon: the next tree, built while the daemon waits for a command line. */
+  private static final SpareTree SPARE = new SpareTree();
+
   /** Runs one command line and returns its exit code (0 found, 1 nothing found, 2 error). */
   public static int run(List<String> argv, Context context) {
-    CommandLine cmd = commandLine(context);
-    int code = cmd.execute(argv.toArray(String[]::new));
-    context.out().flush();
-    context.err().flush();
-    return code;
+    CommandLine cmd = commandLine(context.insideDaemon() ? SPARE.take() : SpareTree.build(), context);
+    try {
+      int code = cmd.execute(argv.toArray(String[]::new));
+      context.out().flush();
+      context.err().flush();
+      return code;
+    } finally {
+      if (context.insideDaemon()) {
+        SPARE.refillInBackground();
+      }
+    }
+  }
+
+  /** For the daemon: builds the first tree now, in the background, so that the first run finds it ready. */
+  public static void prepareForRuns() {
+    SPARE.refillInBackground();
   }
 
   static CommandLine commandLine(Context context) {
-    CommandLine cmd = new CommandLine(new RootCommand(context));
+    return commandLine(SpareTree.build(), context);
+  }
+
+  private static CommandLine commandLine(SpareTree.Built tree, Context context) {
+    tree.root().bind(context);
+    CommandLine cmd = tree.commandLine();
     // "@FILE" would replace an argument by the lines of any file this process can read; a query for
     // "@notes" means those five characters.
     cmd.setExpandAtFiles(false);

@@ -97,6 +97,7 @@ public final class DaemonMain {
       System.err.println(TerminalText.line("cidx daemon: cannot start: " + e.getMessage()));
       return 1;
     }
+    Cli.prepareForRuns(); // the first forwarded command line finds its command tree built
     // SIGTERM, and SIGINT in the foreground: stop gracefully (the JVM runs shutdown hooks on both).
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop("signal (SIGTERM or SIGINT)"), "cidx-shutdown"));
     try {

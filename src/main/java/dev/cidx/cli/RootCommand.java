@@ -28,13 +28,20 @@ import picocli.CommandLine.ScopeType;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:results found / success", "1:no results", "2:error or bad usage"})
 final class RootCommand implements Runnable {
-  private final Cli.Context context;
+  /** Bound once, before the command line runs (see {@link SpareTree}). */
+  private Cli.Context context;
 
   @Option(names = "--path", paramLabel = "DIR", scope = ScopeType.INHERIT,
       description = "Act on the repository at DIR (default: the nearest one above the current directory).")
   Path path;
 
-  RootCommand(Cli.Context context) {
+  RootCommand() {}
+
+  /** Binds where this tree's one command line runs; a tree is never bound twice. */
+  void bind(Cli.Context context) {
+    if (this.context != null) {
+      throw new IllegalStateException("a command tree runs one command line");
+    }
     this.context = context;
   }
 
