@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -184,9 +183,9 @@ final class IndexCache implements AutoCloseable {
       if (!success) {
         if (modelFuture != null) {
           CacheLoader.Model loaded = model != null ? model : ModelHolder.awaitQuietly(modelFuture);
-          closeQuietly(loaded);
+          ModelHolder.closeQuietly(loaded);
         }
-        closeQuietly(index);
+        ModelHolder.closeQuietly(index);
       }
     }
   }
@@ -253,7 +252,7 @@ final class IndexCache implements AutoCloseable {
     } finally {
       models.unlock();
     }
-    closeQuietly(spare);
+    ModelHolder.closeQuietly(spare);
     if (old == null) {
       return spare != null;
     }
@@ -307,18 +306,7 @@ final class IndexCache implements AutoCloseable {
 
   /** Closes the entry's snapshot (once its last query ends) and its model. */
   private static void closeEntry(Entry e) {
-    closeQuietly(e.snapshots());
-    closeQuietly(e.model());
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "cannot close " + c, e);
-    }
+    ModelHolder.closeQuietly(e.snapshots());
+    ModelHolder.closeQuietly(e.model());
   }
 }
