@@ -20,47 +20,60 @@ import java.util.concurrent.ConcurrentHashMap;
  * The tokenizer.json files configure their own truncation and padding (the MiniLM one pads every text
  * to a fixed 128), so both are overridden explicitly.
  *
- * <p>Thread-safe: the native tokenizer is immutable after construction and encodes concurrently.
+ * <p>Thread-safe: the native tokenizers are immutable after construction and encode concurrently; the
+ * counting one is built once, on first use, under the object's lock.
  */
 final class ModelTokenizer implements TokenCounter, AutoCloseable {
+  private final EmbeddingModel model;
+  private final byte[] json;
   private final HuggingFaceTokenizer forModel;
-  private final HuggingFaceTokenizer forCounting;
-  /** Counts most texts without the native library; empty for a tokenizer it does not reproduce. */
-  private final Optional<WordPieceCounter> inJava;
+  /**
+   * The counting half, built on the first count: only indexing counts, and building it (a second native
+   * tokenizer, the Java counter's 30,000-word vocabulary parsed from JSON) was a third of a daemon's
+   * model load, on the critical path of every cold query. Guarded by {@code this}.
+   */
+  private Counting counting;
   /** Token counts of texts seen before (lines, mostly); at most about 16 MB of short strings. */
   private final Map<String, Integer> knownCounts = new ConcurrentHashMap<>();
   private static final int MAX_KNOWN_COUNTS = 200_000;
   private static final int MAX_CACHED_LENGTH = 200;
 
-  private ModelTokenizer(HuggingFaceTokenizer forModel, HuggingFaceTokenizer forCounting,
-      Optional<WordPieceCounter> inJava) {
+  /**
+   * @param forCounting the native tokenizer without special tokens or truncation
+   * @param inJava counts most texts without the native library; empty for a tokenizer it does not reproduce
+   */
+  private record Counting(HuggingFaceTokenizer forCounting, Optional<WordPieceCounter> inJava) {}
+
+  private ModelTokenizer(EmbeddingModel model, byte[] json, HuggingFaceTokenizer forModel) {
+    this.model = model;
+    this.json = json;
     this.forModel = forModel;
-    this.forCounting = forCounting;
-    this.inJava = inJava;
   }
 
   static ModelTokenizer load(EmbeddingModel model) {
     byte[] json = read(model);
-    HuggingFaceTokenizer forModel = null;
-    boolean success = false;
-    try {
-      forModel = open(model, json, Map.of(
-          "addSpecialTokens", "true",
-          "truncation", "true",
-          "maxLength", Integer.toString(model.maxTokens()),
-          "modelMaxLength", Integer.toString(model.maxTokens()),
-          "padding", "false"));
+    return new ModelTokenizer(model, json, open(model, json, Map.of(
+        "addSpecialTokens", "true",
+        "truncation", "true",
+        "maxLength", Integer.toString(model.maxTokens()),
+        "modelMaxLength", Integer.toString(model.maxTokens()),
+        "padding", "false")));
+  }
+
+  private synchronized Counting counting() {
+    if (counting == null) {
       HuggingFaceTokenizer forCounting = open(model, json, Map.of(
           "addSpecialTokens", "false",
           "truncation", "false",
           "padding", "false"));
-      success = true;
-      return new ModelTokenizer(forModel, forCounting, javaCounter(model, json));
-    } finally {
-      if (!success && forModel != null) {
-        forModel.close();
+      try {
+        counting = new Counting(forCounting, javaCounter(model, json));
+      } catch (RuntimeException e) {
+        forCounting.close();
+        throw e;
       }
     }
+    return counting;
   }
 
   private static byte[] read(EmbeddingModel model) {
@@ -120,6 +133,7 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
   public int[] countTokens(List<String> texts) {
     // Half of a code base's lines repeat (braces, blank lines, licence headers, imports): count each
     // distinct text once per process. The cache is dropped whole when full: simple, and rare.
+    Optional<WordPieceCounter> inJava = counting().inJava();
     int[] counts = new int[texts.size()];
     List<String> missing = new ArrayList<>();
     List<Integer> missingAt = new ArrayList<>();
@@ -159,7 +173,7 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
   }
 
   private int[] countUncached(List<String> texts) {
-    long[] encodings = TokenizersLibrary.LIB.batchEncode(forCounting.getHandle(), texts.toArray(String[]::new), false);
+    long[] encodings = TokenizersLibrary.LIB.batchEncode(counting().forCounting().getHandle(), texts.toArray(String[]::new), false);
     int[] counts = new int[encodings.length];
     for (int i = 0; i < encodings.length; i++) {
       try {
@@ -176,7 +190,11 @@ final class ModelTokenizer implements TokenCounter, AutoCloseable {
     try {
       forModel.close();
     } finally {
-      forCounting.close();
+      synchronized (this) {
+        if (counting != null) {
+          counting.forCounting().close();
+        }
+      }
     }
   }
 }
