@@ -9,6 +9,7 @@ import dev.cidx.index.VectorStore;
 import dev.cidx.protocol.QueryRequest;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -105,22 +106,37 @@ final class SemanticSearch {
     }
   }
 
-  /** Every delta vector that has allowed chunks, scored exactly: the best {@code n} chunks. */
+  /**
+   * Every delta vector scored exactly, then expanded to its allowed chunks best first until there are
+   * {@code n}: the scoring is one tight loop over the flat delta, and only the rows that make the answer
+   * pay for the look-up of their chunks. Equal similarities keep the rows' order, as the graph's do.
+   */
   private List<Match> scan(DeltaVectors delta, float[] query, FixedBitSet allowed, int n) {
-    List<Match> all = new ArrayList<>();
-    for (int row = 0; row < delta.size(); row++) {
+    long[] ranked = new long[delta.size()];
+    for (int row = 0; row < ranked.length; row++) {
+      ranked[row] = (long) descending(delta.similarity(row, query)) << 32 | row;
+    }
+    Arrays.sort(ranked);
+    List<Match> out = new ArrayList<>(n);
+    for (int i = 0; i < ranked.length && out.size() < n; i++) {
+      int row = (int) ranked[i];
       float similarity = Float.NaN;
       for (int doc : snapshot.docsWithHash(delta.hash(row))) {
         if (allowed == null || allowed.get(doc)) {
           if (Float.isNaN(similarity)) {
             similarity = delta.similarity(row, query);
           }
-          all.add(new Match(doc, similarity));
+          out.add(new Match(doc, similarity));
         }
       }
     }
-    all.sort(BEST_FIRST);
-    return all.size() > n ? all.subList(0, n) : all;
+    return out.size() > n ? out.subList(0, n) : out;
+  }
+
+  /** An int whose ascending order is {@code similarity}'s descending order (for finite floats). */
+  static int descending(float similarity) {
+    int bits = Float.floatToIntBits(similarity);
+    return ~(bits ^ ((bits >> 31) & 0x7fffffff));
   }
 
   private List<Match> exact(VectorStore vectors, DeltaVectors delta, float[] query, FixedBitSet allowed, int n) {

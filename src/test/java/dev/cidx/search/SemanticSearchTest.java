@@ -135,11 +135,13 @@ class SemanticSearchTest {
     try (IndexSnapshot snapshot = IndexSnapshot.open(repo)) {
       assertThat(snapshot.deltaVectors().size()).isEqualTo(2);
       for (String q : List.of("party decorations", "farm animals", "sort numbers", "send an email over SMTP")) {
-        List<Hit> merged = query(snapshot, q, 5, null); // base graph + delta scan
-        List<Hit> exact = query(snapshot, q, 5, "src/**"); // every allowed chunk scored exactly
-        assertThat(paths(merged)).as(q).isEqualTo(paths(exact));
-        for (int i = 0; i < merged.size(); i++) {
-          assertThat(merged.get(i).score()).as(q).isCloseTo(exact.get(i).score(), Offset.offset(1e-5));
+        for (int limit : new int[] {1, 5}) {
+          List<Hit> merged = query(snapshot, q, limit, null); // base graph + delta scan
+          List<Hit> exact = query(snapshot, q, limit, "src/**"); // every allowed chunk scored exactly
+          assertThat(paths(merged)).as(q).isEqualTo(paths(exact));
+          for (int i = 0; i < merged.size(); i++) {
+            assertThat(merged.get(i).score()).as(q).isCloseTo(exact.get(i).score(), Offset.offset(1e-5));
+          }
         }
       }
     }
@@ -162,6 +164,15 @@ class SemanticSearchTest {
         assertThat(paths(fromNew)).containsExactly("src/Mailer.java");
         assertThat(fromNew.get(0).snippet()).contains("balloons");
       }
+    }
+  }
+
+  @Test
+  void descendingKeys_sortSimilaritiesBestFirst() {
+    float[] best = {1f, 0.75f, 0.5f, 0.25f, Float.MIN_VALUE, 0f, -0f, -Float.MIN_VALUE, -0.25f, -0.5f, -1f};
+    for (int i = 0; i + 1 < best.length; i++) {
+      assertThat(SemanticSearch.descending(best[i])).as(best[i] + " before " + best[i + 1])
+          .isLessThan(SemanticSearch.descending(best[i + 1]));
     }
   }
 }
