@@ -71,6 +71,7 @@ public final class IndexSnapshot implements AutoCloseable {
   private final SegmentData[] segments;
   private final Set<String> paths;
   private final Set<String> languages;
+  private final CommitStamp stamp;
   private volatile boolean closed;
   /** How long each part of opening took, for the daemon's log: Lucene, delta, tables; base when read. */
   private long luceneNanos;
@@ -102,6 +103,7 @@ public final class IndexSnapshot implements AutoCloseable {
     }
     this.paths = Collections.unmodifiableSet(p);
     this.languages = Collections.unmodifiableSet(l);
+    this.stamp = new CommitStamp(directory.path());
   }
 
   /**
@@ -278,7 +280,7 @@ public final class IndexSnapshot implements AutoCloseable {
 
   /** False once a newer commit exists on disk: the caller should open a new snapshot. */
   public boolean isCurrent() throws IOException {
-    return reader.isCurrent();
+    return stamp.isCurrent(reader::isCurrent);
   }
 
   public IndexSearcher searcher() {
