@@ -4,6 +4,7 @@ import dev.cidx.config.RepoPaths;
 import dev.cidx.embed.Embedder;
 import dev.cidx.index.IndexSnapshot;
 import dev.cidx.search.QueryService;
+import dev.cidx.search.SearchException;
 import dev.cidx.search.Searcher;
 import java.io.IOException;
 import java.util.Objects;
@@ -42,12 +43,22 @@ public final class SearchCacheLoader implements CacheLoader {
     try {
       snapshot.vectors(); // read the vectors now, so no query ever waits on the disk for them
       LOG.info("index opened: " + snapshot.openTimes());
+      warmUp(snapshot);
       success = true;
       return new LoadedIndex(snapshot);
     } finally {
       if (!success) {
         snapshot.close();
       }
+    }
+  }
+
+  /** Runs one full-text query while the model loads beside it, so the first real query finds Lucene warm. */
+  private static void warmUp(IndexSnapshot snapshot) {
+    try {
+      Searcher.warmUp(snapshot);
+    } catch (SearchException | RuntimeException e) {
+      LOG.fine("warm-up query failed: " + e.getMessage()); // the real query will meet and report it
     }
   }
 

@@ -123,6 +123,9 @@ public final class OnnxEmbedder implements Embedder {
       tokenizer = ModelTokenizer.load(model);
       session = createSession(environment, model, tuning, cache);
       OnnxEmbedder embedder = new OnnxEmbedder(model, tuning, tokenizer, environment, session);
+      // A session's first run sets up its kernels and memory: 20-40 ms, about three times a later run.
+      // Paid here, on the thread loading the model, rather than by the query waiting for the model.
+      embedder.run(tokenizer.encode("warm up"));
       success = true;
       return embedder;
     } catch (OrtException e) {

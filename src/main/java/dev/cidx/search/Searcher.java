@@ -72,6 +72,24 @@ public final class Searcher implements QueryService {
     if (known != null) {
       return again(known, started);
     }
+    RecentResults.Answer answer = answer(request, deadline, started);
+    recent.put(request, answer);
+    return answer.result();
+  }
+
+  /**
+   * Answers a full-text query on {@code snapshot} and forgets the answer. The first query in a JVM loads
+   * and compiles Lucene's search path and cidx's hit rendering (tens to hundreds of milliseconds); the
+   * daemon runs this beside the model's load, so its first real query does not pay for them.
+   */
+  public static void warmUp(IndexSnapshot snapshot) throws SearchException {
+    new Searcher(null, snapshot).answer(QueryRequest.builder("return value").mode(SearchMode.FTS).build(),
+        QueryDeadline.NONE, System.nanoTime());
+  }
+
+  /** The answer to {@code request} with the indexed times of its hits' files, worked out afresh. */
+  private RecentResults.Answer answer(QueryRequest request, QueryDeadline deadline, long started)
+      throws SearchException {
     ChunkFilter chunkFilter = ChunkFilter.of(request);
     Query filter = chunkFilter.isEmpty() ? null : chunkFilter.toQuery(snapshot.paths());
     // A per-file limit skips candidates, so the searches reach further to still fill the limit.
@@ -114,8 +132,7 @@ public final class Searcher implements QueryService {
     double tookMs = (System.nanoTime() - started) / 1e6;
     QueryResult result = new QueryResult(request.query(), request.mode(), tookMs, QueryResult.VIA_STANDALONE, hits,
         warnings, coverage);
-    recent.put(request, new RecentResults.Answer(result, mtimes));
-    return result;
+    return new RecentResults.Answer(result, mtimes);
   }
 
   /** How many answers this searcher keeps for requests asked again (for tests). */
