@@ -7,6 +7,7 @@ import dev.cidx.daemon.CommandRunner;
 import dev.cidx.daemon.DaemonAlreadyRunningException;
 import dev.cidx.daemon.DaemonLog;
 import dev.cidx.daemon.DaemonServer;
+import dev.cidx.daemon.EarlyLoad;
 import dev.cidx.daemon.SearchCacheLoader;
 import dev.cidx.config.CidxConfig;
 import dev.cidx.embed.Embedder;
@@ -68,6 +69,7 @@ public final class DaemonMain {
       System.err.println("cidx daemon: " + repo.root() + " has no " + RepoPaths.DATA_DIR + " directory; run `cidx init` there");
       return 1;
     }
+    EarlyLoad.start(); // beside the log, config and socket set-up below
     try {
       DaemonLog.install(repo, foreground);
     } catch (IOException e) {

@@ -142,6 +142,11 @@ public final class DaemonServer {
       throw new DaemonAlreadyRunningException(repo.root().toString(), DaemonLock.holderPid(repo));
     }
     lock = acquired;
+    if (preloadCache) {
+      // A daemon is started for a query that is waiting: begin loading model and index now, on the
+      // connection pool, beside the socket's set-up, so the query meets a loaded (or loading) cache.
+      connectionPool.execute(cache::preload);
+    }
     boolean success = false;
     try {
       // 2. Bind: remove a stale socket (safe: we hold the lock), bind ours with mode 0600.
@@ -165,12 +170,8 @@ public final class DaemonServer {
           Math.max(Duration.ofMillis(100).toNanos(), connectionIdleTimeout.toNanos() / 4));
       scheduler.scheduleWithFixedDelay(connections::closeIdle, reapNanos, reapNanos, TimeUnit.NANOSECONDS);
 
-      // 5. Ready. A daemon is started for a query that is waiting: begin loading model and index now,
-      //    on the connection pool, so the query meets a loaded (or loading) cache instead of starting it.
+      // 5. Ready.
       state.ready();
-      if (preloadCache) {
-        connectionPool.execute(cache::preload);
-      }
       DaemonSettings s = settings();
       LOG.info("daemon started: pid " + ProcessHandle.current().pid() + ", cidx " + Version.CIDX + ", protocol "
           + Version.PROTOCOL + ", repo " + repo.root() + ", socket " + lock.socketPath() + ", ttl_minutes "

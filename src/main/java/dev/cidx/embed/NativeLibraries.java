@@ -63,7 +63,7 @@ public final class NativeLibraries {
   private NativeLibraries() {}
 
   /** Sets the properties and extracts ONNX Runtime if needed; later calls do nothing. */
-  static synchronized void prepare() {
+  public static synchronized void prepare() {
     if (prepared) {
       return;
     }

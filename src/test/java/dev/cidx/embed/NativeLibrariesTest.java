@@ -33,6 +33,7 @@ class NativeLibrariesTest {
 
   @Test
   void cacheDirectoryPropertyOverridesTheDefault() {
+    assertThat(TestModels.CACHE_DIR).isAbsolute(); // loading TestModels sets the property, whichever test runs first
     assertThat(System.getProperty(NativeLibraries.CACHE_DIR_PROPERTY)).isNotNull();
     assertThat(NativeLibraries.cacheDir()).isEqualTo(Path.of(System.getProperty(NativeLibraries.CACHE_DIR_PROPERTY)));
   }
