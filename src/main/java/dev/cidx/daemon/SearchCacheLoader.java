@@ -38,10 +38,10 @@ public final class SearchCacheLoader implements CacheLoader {
 
   @Override
   public Index openIndex() throws IOException {
-    IndexSnapshot snapshot = IndexSnapshot.open(repo);
+    IndexSnapshot snapshot = IndexSnapshot.open(repo, SearchCacheLoader::onItsOwnThread);
     boolean success = false;
     try {
-      snapshot.vectors(); // read the vectors now, so no query ever waits on the disk for them
+      snapshot.vectors(); // read now (beside the tables, since the open), so no query ever waits for them
       LOG.info("index opened: " + snapshot.openTimes());
       warmUp(snapshot);
       success = true;
@@ -51,6 +51,12 @@ public final class SearchCacheLoader implements CacheLoader {
         snapshot.close();
       }
     }
+  }
+
+  private static void onItsOwnThread(Runnable task) {
+    Thread t = new Thread(task, "cidx-base-reader");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Runs one full-text query while the model loads beside it, so the first real query finds Lucene warm. */

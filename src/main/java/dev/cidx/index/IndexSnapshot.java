@@ -2,6 +2,7 @@ package dev.cidx.index;
 
 import dev.cidx.config.RepoPaths;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -63,6 +67,8 @@ public final class IndexSnapshot implements AutoCloseable {
   private final IndexSearcher searcher;
   private final String vectorFileName;
   private FileChannel vectorFile; // guarded by this; open until the base is loaded or the snapshot closed
+  /** The base being read on another thread since the snapshot opened, or null; guarded by this. */
+  private CompletableFuture<TimedBase> reading;
   private VectorStore vectors; // guarded by this; loaded on first use, or shared with the snapshot reopened
   private final DeltaVectors delta;
   private final CommitInfo commit;
@@ -80,13 +86,15 @@ public final class IndexSnapshot implements AutoCloseable {
   private long baseNanos; // guarded by this
 
   private IndexSnapshot(Path root, SharedDirectory directory, DirectoryReader reader, FileChannel vectorFile,
-      VectorStore vectors, DeltaVectors delta, CommitInfo commit, Map<Object, SegmentData> known) throws IOException {
+      CompletableFuture<TimedBase> reading, VectorStore vectors, DeltaVectors delta, CommitInfo commit,
+      Map<Object, SegmentData> known) throws IOException {
     this.root = root;
     this.directory = directory;
     this.reader = reader;
     this.searcher = new IndexSearcher(reader);
     this.vectorFileName = commit.vectorsFile();
     this.vectorFile = vectorFile;
+    this.reading = reading;
     this.vectors = vectors;
     this.delta = delta;
     this.commit = commit;
@@ -113,9 +121,18 @@ public final class IndexSnapshot implements AutoCloseable {
    * @throws IndexDamagedException when the index or its vector file cannot be read
    */
   public static IndexSnapshot open(RepoPaths repo) throws IOException {
+    return open(repo, null);
+  }
+
+  /**
+   * Opens the latest commit and starts reading its HNSW base on {@code baseReader} (null: read on first
+   * use), beside the tables this thread builds meanwhile. On java.base each takes about 0.4 s; a daemon
+   * loading its cache wants both.
+   */
+  public static IndexSnapshot open(RepoPaths repo, Executor baseReader) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return openOnce(repo, attempt < OPEN_ATTEMPTS);
+        return openOnce(repo, attempt < OPEN_ATTEMPTS, baseReader);
       } catch (Superseded e) {
         // A commit landed between opening the Lucene commit and its vector files, and its clean-up
         // deleted them: open the newer commit instead.
@@ -131,7 +148,7 @@ public final class IndexSnapshot implements AutoCloseable {
     private static final long serialVersionUID = 1L;
   }
 
-  private static IndexSnapshot openOnce(RepoPaths repo, boolean mayRetry) throws IOException {
+  private static IndexSnapshot openOnce(RepoPaths repo, boolean mayRetry, Executor baseReader) throws IOException {
     Path indexDir = repo.indexDir();
     if (!Files.isDirectory(indexDir)) {
       throw new IndexMissingException("no index here: run `cidx init` then `cidx index`");
@@ -146,7 +163,7 @@ public final class IndexSnapshot implements AutoCloseable {
       long start = System.nanoTime();
       reader = DirectoryReader.open(dir.directory);
       long luceneNanos = System.nanoTime() - start;
-      IndexSnapshot snapshot = openVectors(repo.root(), indexDir, dir, reader, null, Map.of(), mayRetry);
+      IndexSnapshot snapshot = openVectors(repo.root(), indexDir, dir, reader, null, Map.of(), mayRetry, baseReader);
       snapshot.luceneNanos = luceneNanos;
       success = true;
       return snapshot;
@@ -196,7 +213,7 @@ public final class IndexSnapshot implements AutoCloseable {
         }
         IndexSnapshot next = openVectors(root, directory.path(), directory, newer,
             base != null && vectorFileName.equals(commitOf(newer).vectorsFile()) ? base : null, known,
-            attempt < OPEN_ATTEMPTS);
+            attempt < OPEN_ATTEMPTS, null);
         success = true;
         return next;
       } catch (Superseded e) {
@@ -219,7 +236,7 @@ public final class IndexSnapshot implements AutoCloseable {
    * (shared, already read) or opened here to be read on first use. Closes nothing on failure.
    */
   private static IndexSnapshot openVectors(Path root, Path indexDir, SharedDirectory dir, DirectoryReader reader,
-      VectorStore base, Map<Object, SegmentData> known, boolean mayRetry) throws IOException {
+      VectorStore base, Map<Object, SegmentData> known, boolean mayRetry, Executor baseReader) throws IOException {
     FileChannel vectorChannel = null;
     boolean success = false;
     try {
@@ -250,8 +267,13 @@ public final class IndexSnapshot implements AutoCloseable {
               + " is unreadable (" + e.getMessage() + "); run `cidx index --clear` to rebuild it", e);
         }
       }
+      CompletableFuture<TimedBase> reading = null;
+      if (vectorChannel != null && baseReader != null) {
+        FileChannel channel = vectorChannel;
+        reading = CompletableFuture.supplyAsync(() -> TimedBase.read(channel, commit.vectorsFile()), baseReader);
+      }
       long tablesStart = System.nanoTime();
-      IndexSnapshot snapshot = new IndexSnapshot(root, dir, reader, vectorChannel, base, delta, commit, known);
+      IndexSnapshot snapshot = new IndexSnapshot(root, dir, reader, vectorChannel, reading, base, delta, commit, known);
       snapshot.deltaNanos = tablesStart - deltaStart;
       snapshot.tablesNanos = System.nanoTime() - tablesStart;
       success = true;
@@ -297,9 +319,10 @@ public final class IndexSnapshot implements AutoCloseable {
       if (vectorFile == null) {
         throw new IOException("the snapshot is closed");
       }
-      long start = System.nanoTime();
-      vectors = VectorStore.load(vectorFile, vectorFileName);
-      baseNanos = System.nanoTime() - start;
+      TimedBase read = reading != null ? TimedBase.await(reading) : TimedBase.read(vectorFile, vectorFileName);
+      reading = null;
+      vectors = read.vectors();
+      baseNanos = read.nanos();
       vectorFile.close();
       vectorFile = null;
     }
@@ -414,10 +437,34 @@ public final class IndexSnapshot implements AutoCloseable {
     closed = true;
     FileChannel unread;
     synchronized (this) {
-      unread = vectorFile;
+      unread = vectorFile; // a read still running on another thread fails, and nobody waits for it
       vectorFile = null;
+      reading = null;
     }
     IOUtils.close(unread, reader, directory::release); // closes each even when one fails
+  }
+
+  /** A base read from its file, and how long the read took (for {@link #openTimes()}). */
+  private record TimedBase(VectorStore vectors, long nanos) {
+    static TimedBase read(FileChannel file, String name) {
+      long start = System.nanoTime();
+      try {
+        return new TimedBase(VectorStore.load(file, name), System.nanoTime() - start);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    static TimedBase await(CompletableFuture<TimedBase> reading) throws IOException {
+      try {
+        return reading.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
   }
 
   /** The key under which Lucene shares a segment's core between a reader and its reopened successor. */

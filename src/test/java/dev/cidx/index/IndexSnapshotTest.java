@@ -2,6 +2,7 @@ package dev.cidx.index;
 
 import dev.cidx.protocol.Messages.IndexResult;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cidx.config.CidxConfig;
 import dev.cidx.config.RepoPaths;
@@ -12,8 +13,12 @@ import dev.cidx.testing.TestRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.lucene.index.DirectoryReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,5 +103,33 @@ class IndexSnapshotTest {
       out.put(hash, paths.toString());
     }
     return out;
+  }
+
+  @Test
+  void aBaseReadOnAnotherThreadSinceTheOpen_equalsOneReadOnFirstUse() throws Exception {
+    List<Thread> readers = new ArrayList<>();
+    Executor ownThread = task -> {
+      Thread t = new Thread(task, "test-base-reader");
+      readers.add(t);
+      t.start();
+    };
+    try (IndexSnapshot early = IndexSnapshot.open(repo, ownThread); IndexSnapshot lazy = IndexSnapshot.open(repo)) {
+      assertThat(readers).hasSize(1);
+      VectorStore read = early.vectors();
+      assertThat(read.hashes()).isEqualTo(lazy.vectors().hashes()).isNotEmpty();
+      for (long hash : read.hashes()) {
+        assertThat(read.vector(hash).orElseThrow()).isEqualTo(lazy.vectors().vector(hash).orElseThrow());
+      }
+      assertThat(early.openTimes()).contains("HNSW base");
+    }
+  }
+
+  @Test
+  void closingASnapshotWhoseBaseIsStillBeingRead_closesIt() throws Exception {
+    CompletableFuture<Runnable> held = new CompletableFuture<>();
+    IndexSnapshot snapshot = IndexSnapshot.open(repo, held::complete); // the read has not started
+    snapshot.close();
+    held.join().run(); // reads from a closed file: fails on its own thread, and nobody waits for it
+    assertThatThrownBy(snapshot::vectors).isInstanceOf(IOException.class).hasMessageContaining("closed");
   }
 }
