@@ -47,6 +47,21 @@ class LauncherTest {
   }
 
   @Test
+  void daemonArchive_isGivenToTheJavaThatMadeIt_only() throws Exception {
+    Path target = Files.createDirectories(root.resolve("target"));
+    Path jar = Files.writeString(target.resolve("cidx.jar"), "");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    assertThat(Launcher.daemonArchive(java, jar)).as("no archive was made").isEmpty();
+
+    Path archive = Files.writeString(target.resolve("cidx-daemon.jsa"), "");
+    Files.writeString(target.resolve("cidx.jsa.java"), java + "\n");
+    assertThat(Launcher.daemonArchive(java, jar)).containsExactly("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+
+    Files.writeString(target.resolve("cidx.jsa.java"), root.resolve("another/bin/java") + "\n");
+    assertThat(Launcher.daemonArchive(java, jar)).as("made by another java").isEmpty();
+  }
+
+  @Test
   void forwardedEnv_keepsOnlyCidxVariables() {
     assertThat(Launcher.forwardedEnv(java.util.Map.of("CIDX_DEBUG", "1", "AWS_SECRET_ACCESS_KEY", "x", "PATH", "/bin")))
         .containsExactly(java.util.Map.entry("CIDX_DEBUG", "1"));
