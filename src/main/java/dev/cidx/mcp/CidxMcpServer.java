@@ -81,7 +81,7 @@ public final class CidxMcpServer {
         .serverInfo(new Implementation("cidx", "cidx", Version.CIDX))
         .instructions(INSTRUCTIONS)
         .jsonMapper(json)
-        .jsonSchemaValidator(new DefaultJsonSchemaValidator(JsonLines.MAPPER.copy()))
+        .jsonSchemaValidator(new RecordOutputValidator(new DefaultJsonSchemaValidator(JsonLines.MAPPER.copy())))
         // Arguments are bound strictly into the very records their input schemas are generated from
         // (ToolResults.arguments): unknown names, wrong types and bad enum values are refused there, with
         // the record's own message. Validating the schema again first cost 4 ms of a 13 ms call (bench/mcp.sh).
