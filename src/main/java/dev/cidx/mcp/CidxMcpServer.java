@@ -10,13 +10,11 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -45,9 +43,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>Threads: {@code search_code} and {@code read_code} run on the thread that read their call, so a warm
  * search wakes no other thread of this process between its request and its answer; {@code reindex} and
  * {@code index_status} run on the SDK's workers, leaving stdin free (a reindex's cancellation must get
- * through while it runs). For comparison in benchmarks, {@code -Dcidx.mcp.sdkTransport=true} (in {@code
- * CIDX_JAVA_OPTS}) brings back the SDK's stdio transport and {@code -Dcidx.mcp.offload=true} runs every
- * tool on a worker, as before.
+ * through while it runs).
  */
 public final class CidxMcpServer {
   private static final String INSTRUCTIONS = "cidx searches this repository's code: by meaning (semantic), by "
@@ -67,10 +63,7 @@ public final class CidxMcpServer {
     // 1. stdin, with cancellations taken out and tool calls tagged with their ids.
     CancellableRequests cancellations = new CancellableRequests();
     McpJsonMapper json = new JacksonMcpJsonMapper(JsonLines.MAPPER.copy());
-    McpServerTransportProvider transport = Boolean.getBoolean("cidx.mcp.sdkTransport")
-        ? new StdioServerTransportProvider(json, cancellations.filter(in), protocol)
-        : new StdioLineTransport(json, cancellations.filter(in), protocol, log);
-    boolean inline = !Boolean.getBoolean("cidx.mcp.offload");
+    StdioLineTransport transport = new StdioLineTransport(json, cancellations.filter(in), protocol, log);
     DaemonFirstQueries queries = new DaemonFirstQueries(setup, log);
     SearchCodeTool search = new SearchCodeTool(queries);
     ReadCodeTool read = new ReadCodeTool(setup);
@@ -88,8 +81,8 @@ public final class CidxMcpServer {
         .validateToolInputs(false)
         .capabilities(ServerCapabilities.builder().tools(false).build())
         .tools(List.of(
-            tool(SearchCodeTool.definition(), inline, (exchange, call) -> search.call(call)),
-            tool(ReadCodeTool.definition(), inline, (exchange, call) -> read.call(call)),
+            tool(SearchCodeTool.definition(), true, (exchange, call) -> search.call(call)),
+            tool(ReadCodeTool.definition(), true, (exchange, call) -> read.call(call)),
             tool(IndexStatusTool.definition(), false, (exchange, call) -> status.call()),
             tool(ReindexTool.definition(), false, reindex::call)))
         .build();
