@@ -27,9 +27,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>Why not the SDK's {@code StdioServerTransportProvider}: it puts every message through a Reactor
  * sink on each side and writes from its own single-thread scheduler, so a warm call wakes two more
- * threads, each of which waits for a core on a busy machine; measured, that was most of what {@code
- * tools/call search_code} added over the daemon's socket (BENCHMARKS.md, "MCP's transport"). The SDK
- * takes any {@link McpServerTransportProvider}, so this replaces only the transport, not the server.
+ * threads, each of which may wait for a core on a busy machine. Without them a warm {@code tools/call
+ * search_code} took 0.5–2 ms less at p50, of the 5–7 ms it had added over the daemon's socket
+ * (BENCHMARKS.md, "MCP's transport"). The SDK takes any {@link McpServerTransportProvider}, so this
+ * replaces only the transport, not the server. Its output relies on the mapper writing no line breaks
+ * (no indentation; Jackson escapes them inside strings).
  *
  * <p>Threads: one reader thread, "cidx-mcp-stdin" (a daemon thread, so it never keeps the JVM alive);
  * writes from any thread are serialized on the output stream.

@@ -12,7 +12,7 @@
  *
  * <p>May import: {@code protocol}, {@code config}, {@code client}, {@code search} (the {@code
  * QueryService} interface), {@code index} (which files cidx indexes and what the index saw of one), the
- * MCP SDK and Jackson. Not {@code cli} or {@code daemon}: what only the command line knows (the daemon's
+ * MCP SDK (with Reactor, the type of its async API) and Jackson. Not {@code cli} or {@code daemon}: what only the command line knows (the daemon's
  * command line, the standalone query path, the status report) arrives in {@link dev.cidx.mcp.McpSetup}.
  *
  * <p>Threads: quick tools run on the thread that reads stdin, slow ones on the SDK's workers, possibly
