@@ -51,8 +51,12 @@ final class ToolResults {
     }
   }
 
-  static CallToolResult success(Object record, String text) {
-    return CallToolResult.builder().structuredContent(structured(record)).addTextContent(text).isError(false).build();
+  /**
+   * The record itself is the structured content, not a map made from it: the SDK writes it with the same
+   * mapper, and a conversion would be one more pass over every answer (see {@link RecordOutputValidator}).
+   */
+  static CallToolResult success(Record record, String text) {
+    return CallToolResult.builder().structuredContent(record).addTextContent(text).isError(false).build();
   }
 
   /** A tool error: one line, the CLI's wording; never a stack trace. */

@@ -12,11 +12,11 @@
  *
  * <p>May import: {@code protocol}, {@code config}, {@code client}, {@code search} (the {@code
  * QueryService} interface), {@code index} (which files cidx indexes and what the index saw of one), the
- * MCP SDK and Jackson. Not {@code cli} or {@code daemon}: what only the command line knows (the daemon's
+ * MCP SDK (with Reactor, the type of its async API) and Jackson. Not {@code cli} or {@code daemon}: what only the command line knows (the daemon's
  * command line, the standalone query path, the status report) arrives in {@link dev.cidx.mcp.McpSetup}.
  *
- * <p>Threads: the SDK runs tool calls on its own threads, possibly concurrently; queries share one
- * daemon connection under a lock, other tools keep no mutable state but the cancellation registry, which
+ * <p>Threads: quick tools run on the thread that reads stdin, slow ones on the SDK's workers, possibly
+ * concurrently (see {@link dev.cidx.mcp.CidxMcpServer}); queries share one daemon connection under a lock, other tools keep no mutable state but the cancellation registry, which
  * is concurrent. Nothing here writes to {@code System.out}.
  */
 package dev.cidx.mcp;
