@@ -103,7 +103,9 @@
  *   <li><i>The cache</i>: {@link dev.cidx.daemon.IndexCache} (the loaded entry: loads it, drops it, reports
  *       it), {@link dev.cidx.daemon.ModelHolder} (the load lock, the model lent to index runs, counted until
  *       each gives it back), {@link dev.cidx.daemon.SnapshotManager} (reference-counted snapshots, refreshed
- *       by commits), {@link dev.cidx.daemon.CacheLoader} (what loads them).</li>
+ *       by commits), {@link dev.cidx.daemon.CacheLoader} (what loads them; the first load begins once the
+ *       lock is held, beside the socket's set-up, and {@link dev.cidx.daemon.EarlyLoad} readies Lucene and
+ *       the native libraries before that).</li>
  *   <li><i>The query path</i>: {@link dev.cidx.daemon.DaemonQueries} (time budget, metrics,
  *       {@code via: "daemon"}) over {@link dev.cidx.daemon.SnapshotQueries} (the search on the current
  *       snapshot under the cache's read lock), with {@link dev.cidx.daemon.IndexErrors} wording an index it
